@@ -1,0 +1,48 @@
+"""Command-line entry: one sub-command per module in `engine.commands`.
+
+Each command module has `add_parser(subparsers)` and `run(args) -> int`. User errors print a
+clear message on stderr and exit with code 2, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from engine.errors import KarteError
+
+COMMANDS = ("diagnose", "ingest", "segment", "clv", "report")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit code 2, without usage noise
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="通販カルテ engine")
+    parser.add_argument("--lang", choices=("ja", "en"), default="en",
+                        help="language of messages and labels (default: en)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"engine.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"engine.commands.{name}":
+                continue  # command not built yet
+            raise
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KarteError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
