@@ -1,0 +1,119 @@
+"""The action plan: which catalogue actions (`engine/data/actions.toml`) the answers trigger.
+
+This module owns plan building: triggering (conditions evaluated by `engine.scoring.check`),
+the "why" line (the conditions that held, with the actual answers), and the order — weakest
+area first, catalogue order within an area, the first three marked as top.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+from engine.config import load, localized
+from engine.i18n import t
+from engine.kpis import KPI_FORMATS, format_value
+from engine.questions import format_answer, question_map
+from engine.scoring import AreaResult, Context, check, level_label, weakest_first
+
+STEPS: tuple[str, ...] = ("A", "B", "C", "D", "E", "F")
+TOP_N = 3
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One catalogue entry."""
+
+    id: str
+    step: str
+    areas: tuple[str, ...]
+    table: Mapping[str, Any]
+
+    def title(self, lang: str = "ja") -> str:
+        return localized(self.table, "title", lang)
+
+    def first_step(self, lang: str = "ja") -> str:
+        return localized(self.table, "first_step", lang)
+
+    def conditions_met(self, ctx: Context) -> list[Mapping[str, Any]] | None:
+        """The conditions that made the action trigger, or None when it does not trigger."""
+        when = self.table.get("when", [])
+        when_any = self.table.get("when_any", [])
+        if not when and not when_any:
+            return None  # an action without a trigger is never proposed
+        if not all(check(c, ctx) for c in when):
+            return None
+        held_any = [c for c in when_any if check(c, ctx)]
+        if when_any and not held_any:
+            return None
+        return list(when) + held_any
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """A triggered action, rendered in one language."""
+
+    id: str
+    step: str
+    title: str
+    why: str
+    area: str
+    first_step: str
+    top: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"step": self.step, "title": self.title, "why": self.why, "area": self.area,
+                "first_step": self.first_step, "top": self.top}
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[ActionSpec, ...]:
+    """All actions of actions.toml, in file order."""
+    return tuple(ActionSpec(a["id"], a["step"], tuple(a["areas"]), a)
+                 for a in load("actions")["actions"])
+
+
+def step_title(step: str, lang: str = "ja") -> str:
+    """The Omega step's title, e.g. A -> リストのランク分けをする."""
+    return localized(load("actions")["steps"][step], "title", lang)
+
+
+def _why_part(cond: Mapping[str, Any], ctx: Context, lang: str) -> str:
+    if "area" in cond:
+        area = ctx.areas[cond["area"]]
+        return t("diagnosis.why.area", lang, label=area.label,
+                 level=level_label(area.level, lang), score=area.score)
+    op = cond["op"]
+    if "question" in cond:
+        question = question_map()[cond["question"]]
+        label = question.short(lang)
+        if op in ("has", "lacks"):
+            return t(f"diagnosis.why.{op}", lang, label=label,
+                     item=question.choice_label(cond["value"], lang))
+        return t("diagnosis.why.value", lang, label=label,
+                 value=format_answer(question, ctx.answers.get(question.id), lang))
+    kpi = cond["kpi"]
+    return t("diagnosis.why.value", lang, label=t(f"diagnosis.kpi.{kpi}.label", lang),
+             value=format_value(ctx.kpis.get(kpi), KPI_FORMATS.get(kpi, "none"), lang))
+
+
+def build_plan(answers: Mapping[str, Any], kpis: Mapping[str, Any],
+               areas: Sequence[AreaResult], lang: str = "ja") -> list[PlannedAction]:
+    """Triggered actions, weakest area first (stable: catalogue order within an area)."""
+    ctx = Context(answers=answers, kpis=kpis, areas={a.id: a for a in areas})
+    rank = {area_id: i for i, area_id in enumerate(weakest_first(areas))}
+    triggered = []
+    for index, spec in enumerate(catalogue()):
+        met = spec.conditions_met(ctx)
+        if met is None:
+            continue
+        area = min(spec.areas, key=lambda a: rank.get(a, len(rank)))  # file under weakest
+        parts = list(dict.fromkeys(_why_part(c, ctx, lang) for c in met))
+        triggered.append((rank.get(area, len(rank)), index, spec, area,
+                          t("diagnosis.list_separator", lang).join(parts)))
+    triggered.sort(key=lambda row: (row[0], row[1]))
+    return [
+        PlannedAction(id=spec.id, step=spec.step, title=spec.title(lang), why=why, area=area,
+                      first_step=spec.first_step(lang), top=i < TOP_N)
+        for i, (_, _, spec, area, why) in enumerate(triggered)
+    ]

@@ -1,0 +1,151 @@
+"""KMeans clusters on RFM, named in business terms from their centroids.
+
+Pipeline: log1p (RFM is heavily right-skewed) → StandardScaler → KMeans with a fixed seed and a
+fixed n_init. k is the best silhouette for k in [k_min, k_max] on a fixed-seed sample of at most
+`silhouette_sample` customers (silhouette is quadratic in n), unless the caller fixes k.
+Clusters are numbered 0..k-1 by descending monetary median (ties: recency, then size), so
+cluster 0 is always the most valuable. Too few customers, or everybody with one order, gives a
+result with `ok = False` and a message key, never an exception.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from engine.analysis import rules
+from engine.config import load, localized
+
+FEATURES = ["recency_days", "frequency", "monetary"]
+PROFILE_COLUMNS = ["cluster", "name_id", "name_ja", "name_en", "size", "revenue_share",
+                   "recency_median", "frequency_median", "monetary_median", "r_z", "f_z", "m_z"]
+
+
+@dataclass
+class ClusterResult:
+    ok: bool
+    reason_key: str | None = None           # analysis.clusters.* message when not ok
+    reason_params: dict = field(default_factory=dict)
+    k: int | None = None
+    k_chosen_by: str | None = None          # "silhouette" or "user"
+    silhouette: dict[int, float] = field(default_factory=dict)  # k -> score on the sample
+    labels: pd.Series | None = None         # customer_id -> cluster number
+    profile: pd.DataFrame | None = None     # one row per cluster, PROFILE_COLUMNS
+    pipeline: Pipeline | None = None
+
+    def names(self, lang: str = "ja") -> pd.Series:
+        """customer_id -> cluster name in `lang`."""
+        if not self.ok:
+            return pd.Series(dtype=object)
+        mapping = self.profile.set_index("cluster")[f"name_{lang}"]
+        return self.labels.map(mapping)
+
+
+def make_pipeline(k: int, seed: int = 0, n_init: int | None = None) -> Pipeline:
+    cfg = load("segments")["clusters"]
+    return Pipeline([
+        ("log", FunctionTransformer(np.log1p, feature_names_out="one-to-one")),
+        ("scale", StandardScaler()),
+        ("kmeans", KMeans(n_clusters=k, n_init=n_init or cfg["n_init"], random_state=seed)),
+    ])
+
+
+def _not_meaningful(table: pd.DataFrame, min_customers: int) -> tuple[str, dict] | None:
+    if len(table) < min_customers:
+        return "analysis.clusters.too_few", {"n": len(table), "min": min_customers}
+    if (table["frequency"] <= 1).all():
+        return "analysis.clusters.all_single", {"n": len(table)}
+    if len(table[FEATURES].drop_duplicates()) < load("segments")["clusters"]["k_min"]:
+        return "analysis.clusters.too_few_distinct", {}
+    return None
+
+
+def choose_k(X: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
+    """Best silhouette k on a fixed-seed sample of X (raw RFM values)."""
+    cfg = load("segments")["clusters"]
+    rng = np.random.default_rng(seed)
+    if len(X) > cfg["silhouette_sample"]:
+        X = X[np.sort(rng.choice(len(X), cfg["silhouette_sample"], replace=False))]
+    n_distinct = len(np.unique(X, axis=0))
+    scores: dict[int, float] = {}
+    for k in range(cfg["k_min"], cfg["k_max"] + 1):
+        if k >= n_distinct:
+            break
+        pipe = make_pipeline(k, seed)
+        labels = pipe.fit_predict(X)
+        if len(np.unique(labels)) < 2:
+            continue
+        Z = pipe[:-1].transform(X)
+        scores[k] = round(float(silhouette_score(Z, labels)), 4)
+    if not scores:
+        return cfg["k_min"], scores
+    best = max(scores.items(), key=lambda kv: (kv[1], -kv[0]))[0]  # tie: fewer clusters
+    return best, scores
+
+
+def fit_clusters(table: pd.DataFrame, k: int | None = None, seed: int = 0) -> ClusterResult:
+    """Cluster the customers of `table` (from customer_table) on recency, frequency, monetary."""
+    cfg = load("segments")["clusters"]
+    problem = _not_meaningful(table, cfg["min_customers"])
+    if problem:
+        return ClusterResult(ok=False, reason_key=problem[0], reason_params=problem[1])
+    X = table[FEATURES].to_numpy(dtype=float)
+    X = np.clip(X, 0, None)  # refunds can make monetary negative; log1p needs >= 0
+    silhouette: dict[int, float] = {}
+    if k is None:
+        k, silhouette = choose_k(X, seed)
+        chosen_by = "silhouette"
+    else:
+        chosen_by = "user"
+        n_distinct = len(table[FEATURES].drop_duplicates())
+        if not 2 <= k <= n_distinct:
+            return ClusterResult(ok=False, reason_key="analysis.clusters.bad_k",
+                                 reason_params={"k": k, "max": n_distinct})
+    pipe = make_pipeline(k, seed)
+    raw = pipe.fit_predict(X)
+    centres = pipe.named_steps["kmeans"].cluster_centers_
+    labels, profile = _profile(table, raw, centres)
+    return ClusterResult(ok=True, k=k, k_chosen_by=chosen_by, silhouette=silhouette,
+                         labels=labels, profile=profile, pipeline=pipe)
+
+
+def _profile(table: pd.DataFrame, raw: np.ndarray,
+             centres: np.ndarray) -> tuple[pd.Series, pd.DataFrame]:
+    frame = table[FEATURES].assign(raw=raw)
+    grouped = frame.groupby("raw", sort=True)
+    prof = pd.DataFrame({
+        "size": grouped.size(),
+        "revenue": grouped["monetary"].sum(),
+        "recency_median": grouped["recency_days"].median(),
+        "frequency_median": grouped["frequency"].median(),
+        "monetary_median": grouped["monetary"].median(),
+    })
+    z = pd.DataFrame(centres, columns=["r_z", "f_z", "m_z"]).loc[prof.index]
+    prof = prof.join(z)
+    # stable numbering: most valuable first
+    prof = prof.sort_values(["monetary_median", "recency_median", "size"],
+                            ascending=[False, True, False], kind="mergesort")
+    renumber = {old: new for new, old in enumerate(prof.index)}
+    prof.index = [renumber[i] for i in prof.index]
+    total = float(table["monetary"].clip(lower=0).sum())
+    prof["revenue_share"] = prof["revenue"].clip(lower=0) / total if total > 0 else 0.0
+    name_rules = load("segments")["clusters"]["names"]
+    prof["name_id"] = rules.match(prof, name_rules, default=name_rules[-1]["id"])
+    by_id = {r["id"]: r for r in name_rules}
+    seen: dict[str, int] = {}
+    for lang in ("ja", "en"):
+        seen.clear()
+        names = []
+        for nid in prof["name_id"]:
+            seen[nid] = seen.get(nid, 0) + 1
+            base = localized(by_id[nid], "label", lang)
+            names.append(base if seen[nid] == 1 else f"{base} {seen[nid]}")
+        prof[f"name_{lang}"] = names
+    prof["cluster"] = prof.index
+    labels = pd.Series(pd.Series(raw).map(renumber).to_numpy(), index=table.index, name="cluster")
+    return labels, prof[PROFILE_COLUMNS].reset_index(drop=True)

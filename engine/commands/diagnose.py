@@ -1,0 +1,103 @@
+"""`python -m engine diagnose ANSWERS.json [--json]`: the ten-question diagnosis on the command line.
+
+ANSWERS.json is {"answers": {question_id: value}}: yen as integers, percents 0-100, null for
+「わからない」. Prints the diagnosis JSON (`Diagnosis.to_json`) or a short summary. Invalid
+answers raise AnswerError, which `engine.cli` turns into a message on stderr and exit code 2.
+(`--orders FILE` will join the answers with an order file in a later issue.)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from engine.diagnosis import Diagnosis, diagnose
+from engine.errors import AnswerError
+from engine.i18n import t
+from engine.kpis import kpi_cards
+from engine.questions import Question, load_questions
+from engine.scoring import level_label
+
+
+def _range(q: Question) -> str:
+    if q.type in ("choice", "multi_choice"):
+        if q.type == "choice":
+            return "one of " + "|".join(q.choice_ids())
+        return "list of " + ",".join(q.choice_ids())
+    if q.type == "bool":
+        return "true|false"
+    if q.type == "text":
+        return f"string, at most {int(q.max)} chars" if q.max else "string"
+    return f"{q.min:,}..{q.max:,}"
+
+
+def questions_epilog() -> str:
+    """The question ids with type, valid values and label (built from questions.toml)."""
+    rows = [(q.id, q.type, _range(q), q.short("en")) for q in load_questions()]
+    width_id = max(len(r[0]) for r in rows)
+    width_type = max(len(r[1]) for r in rows)
+    lines = ["question ids (null = unknown / わからない):"]
+    for qid, qtype, valid, label in rows:
+        lines.append(f"  {qid:<{width_id}}  {qtype:<{width_type}}  {label}: {valid}")
+    lines += ["", 'example: {"answers": {"q1": 12000000, "q2": 60, "q5": ["sns_ads", "referral"],'
+              ' "q8": null, "subscription": true}}']
+    return "\n".join(lines)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "diagnose", help="score the ten-question diagnosis from an answers file",
+        description="Diagnose a shop from its answers to the ten questions (and follow-ups).",
+        epilog=questions_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("answers", metavar="ANSWERS.json", help=t("diagnosis.cli.help_answers", "en"))
+    parser.add_argument("--json", action="store_true", help=t("diagnosis.cli.help_json", "en"))
+    parser.set_defaults(run=run)
+    return parser
+
+
+def read_answers(path: str) -> dict[str, Any]:
+    """The "answers" object of an answers file ("-" = standard input)."""
+    try:
+        if path == "-":
+            payload = json.load(sys.stdin)
+        else:
+            with open(path, encoding="utf-8-sig") as fh:  # tolerate a BOM from Windows editors
+                payload = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise AnswerError("diagnosis.error.bad_json", path=path, detail=str(exc)) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        raise AnswerError("diagnosis.error.no_answers", path=path)
+    return payload["answers"]
+
+
+def summary(result: Diagnosis, lang: str) -> str:
+    """A short human-readable report: areas weakest first, KPIs, top of the plan."""
+    by_id = {a.id: a for a in result.areas}
+    lines = [t("diagnosis.cli.areas", lang)]
+    for area_id in result.weakest:
+        a = by_id[area_id]
+        score = "—" if a.score is None else f"{a.score:3d}"
+        lines.append(f"  {score}  {level_label(a.level, lang)}  {a.label}"
+                     f" ({t('diagnosis.cli.confidence', lang)} {a.confidence:.0%})")
+        lines.append(f"       {a.reason}")
+    lines += ["", t("diagnosis.cli.kpis", lang)]
+    lines += [f"  {c['label']}: {c['value']}" for c in kpi_cards(result.kpis, lang)
+              if c["available"]]
+    lines += ["", t("diagnosis.cli.actions", lang)]
+    if not result.actions:
+        lines.append("  " + t("diagnosis.cli.no_actions", lang))
+    for action in result.actions:
+        mark = t("diagnosis.cli.top", lang) if action.top else " "
+        lines.append(f"  {mark} [{action.step}] {action.title}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = diagnose(read_answers(args.answers), args.lang)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(summary(result, args.lang))
+    return 0

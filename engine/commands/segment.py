@@ -1,0 +1,58 @@
+"""`python -m engine segment FILE --json`: the ingest figures plus the customer analysis.
+
+Prints book.summary() and repeat_rate, f2_rate (90 days), active_customers, rfm segments,
+clusters, k, cpm, ranks and dormant_high_value. `customers` is the number of customers analysed
+(known buyers with an order before the reference date; guest orders are excluded and counted in
+`guest_orders`), so the RFM, cluster, CPM and rank counts each sum to it; the reader's own count
+stays in `customers_in_file`. A file without a buyer column prints the ingest figures, null
+analysis figures and `analysis_unavailable` (message key + text), exit code 0.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.analysis.summary import analyse_book
+from engine.errors import KarteError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("segment", help="customer analysis of an order file")
+    parser.add_argument("file", help="order export (CSV, TSV or Excel)")
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output form)")
+    parser.add_argument("--as-of", dest="as_of", default=None,
+                        help="reference date YYYY-MM-DD (default: the day after the last order)")
+    parser.add_argument("--k", type=int, default=None, help="number of clusters (default: auto)")
+    parser.add_argument("--customers", default=None,
+                        help="customer file with referrals / reviews / survey answers")
+    parser.set_defaults(run=run)
+
+
+def _read(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.ingest import ingest  # the reader is its own module; imported when used
+
+    book = ingest(_read(args.file), Path(args.file).name)
+    relationship = None
+    if args.customers:
+        from engine.analysis.relationship import read_customer_file
+
+        relationship = read_customer_file(_read(args.customers), Path(args.customers).name)
+    out = book.summary()
+    try:
+        out.update(analyse_book(book, as_of=args.as_of, k=args.k, relationship=relationship,
+                                lang=args.lang))
+    except KarteError as exc:
+        if not exc.key.startswith("analysis.error.no_"):
+            raise
+        out.update({key: None for key in ("repeat_rate", "f2_rate", "active_customers", "rfm",
+                                          "clusters", "k", "cpm", "ranks",
+                                          "dormant_high_value")})
+        out["analysis_unavailable"] = {"key": exc.key, "message": exc.message(args.lang)}
+    print(json.dumps(out, ensure_ascii=False))
+    return 0

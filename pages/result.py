@@ -1,0 +1,73 @@
+"""Diagnosis result: six area scores (weakest first), KPI cards and the Omega action plan."""
+import streamlit as st
+
+from engine.actions import step_title
+from engine.diagnosis import diagnose, level_label
+from ui.charts import score_bars
+from ui.state import answers, lang
+from ui.text import tr
+
+LEVEL_COLOR = {"good": "green", "caution": "orange", "poor": "red", "unknown": "gray"}
+OMEGA_STEPS = "ABCDEF"
+
+st.title(tr("ui.result.title"))
+if not answers():
+    st.info(tr("ui.result.no_answers"))
+    if st.button(tr("ui.result.go_wizard"), type="primary"):
+        st.switch_page("pages/diagnosis.py")
+    st.stop()
+
+result = diagnose(answers(), lang())
+areas = {a.id: a for a in result.areas}
+ranked = [areas[area_id] for area_id in result.weakest]
+
+weakest = ranked[0]
+if weakest.score is not None:
+    st.error(f"**{tr('ui.result.weakest_title', area=weakest.label)}** — {weakest.reason}")
+
+st.subheader(tr("ui.result.scores_title"))
+rows = [{"label": a.label, "score": a.score, "level": a.level,
+         "level_label": level_label(a.level, lang())} for a in ranked]
+st.altair_chart(score_bars(rows, area_title=tr("ui.result.chart_area"),
+                           score_title=tr("ui.result.chart_score"),
+                           level_title=tr("ui.result.chart_level")), width="stretch")
+
+st.subheader(tr("ui.result.areas_title"))
+for area in ranked:
+    score = tr("ui.result.unknown_score") if area.score is None else f"{area.score}"
+    confidence = tr("ui.result.confidence", pct=round(area.confidence * 100))
+    with st.container(border=True):
+        badge = f":{LEVEL_COLOR[area.level]}-badge[{level_label(area.level, lang())}]"
+        st.markdown(f"{badge} **{area.label}** — {score} · {confidence}")
+        st.caption(area.reason)
+
+st.subheader(tr("ui.result.kpi_title"))
+cards = result.kpi_cards()
+if not any(card["available"] for card in cards):
+    st.info(tr("ui.result.kpi_none"))
+columns = st.columns(3)
+for i, card in enumerate(cards):
+    with columns[i % 3]:
+        st.metric(card["label"], card["value"], help=card["note"], border=True)
+
+st.subheader(tr("ui.result.plan_title"))
+if not result.actions:
+    st.info(tr("ui.result.plan_empty"))
+else:
+    st.caption(tr("ui.result.plan_intro"))
+    for step in OMEGA_STEPS:
+        step_actions = [a for a in result.actions if a.step == step]
+        if not step_actions:
+            continue
+        st.markdown(f"#### {tr('ui.result.step_label', step=step, title=step_title(step, lang()))}")
+        for action in step_actions:
+            star = "★ " if action.top else ""
+            with st.container(border=True):
+                st.markdown(f"**{star}{action.title}** · {areas[action.area].label}")
+                st.markdown(f"{tr('ui.result.why')}:{action.why}" if lang() == "ja"
+                            else f"{tr('ui.result.why')}: {action.why}")
+                st.markdown(f"{tr('ui.result.first_step')}:{action.first_step}" if lang() == "ja"
+                            else f"{tr('ui.result.first_step')}: {action.first_step}")
+
+if st.button(tr("ui.result.edit_answers")):
+    st.switch_page("pages/diagnosis.py")

@@ -1,0 +1,84 @@
+"""KMeans clusters on RFM: deterministic, named from centroids, honest when data is too small."""
+import numpy as np
+import pandas as pd
+
+from analysis_helpers import random_orders
+from engine.analysis import clusters, customers
+from engine.i18n import t
+
+
+def _table(n=600, seed=0):
+    return customers.customer_table(random_orders(n, seed=seed))
+
+
+def _groups():
+    """Three obvious groups: recent heavy buyers, old heavy buyers, old one-time buyers."""
+    rng = np.random.default_rng(5)
+    parts = [
+        ("vip", 40, rng.integers(3, 20, 40), rng.integers(8, 12, 40), 200000),
+        ("old", 40, rng.integers(300, 400, 40), rng.integers(8, 12, 40), 200000),
+        ("one", 120, rng.integers(300, 500, 120), np.ones(120, int), 3000),
+    ]
+    frames = []
+    for name, n, rec, freq, money in parts:
+        frames.append(pd.DataFrame({"recency_days": rec, "frequency": freq,
+                                    "monetary": money * rng.uniform(0.8, 1.2, n)},
+                                   index=[f"{name}{i:03d}" for i in range(n)]))
+    return pd.concat(frames)
+
+
+def test_same_data_same_result():
+    table = _table()
+    a, b = clusters.fit_clusters(table), clusters.fit_clusters(table)
+    assert a.ok and a.k == b.k
+    pd.testing.assert_series_equal(a.labels, b.labels)
+    pd.testing.assert_frame_equal(a.profile, b.profile)
+
+
+def test_sizes_sum_to_customers_and_names_are_unique():
+    table = _table()
+    res = clusters.fit_clusters(table, k=6)
+    assert res.k == 6 and res.k_chosen_by == "user"
+    assert res.profile["size"].sum() == len(table)
+    assert res.profile["name_ja"].is_unique and res.profile["name_en"].is_unique
+    assert abs(res.profile["revenue_share"].sum() - 1) < 1e-9
+    assert res.names("ja").index.equals(table.index)
+
+
+def test_k_is_chosen_by_silhouette_within_bounds():
+    res = clusters.fit_clusters(_table())
+    assert res.k_chosen_by == "silhouette" and 3 <= res.k <= 8
+    assert res.k == max(res.silhouette, key=lambda k: (res.silhouette[k], -k))
+
+
+def test_clusters_are_numbered_by_monetary_median_descending():
+    prof = clusters.fit_clusters(_table(), k=5).profile
+    assert list(prof["cluster"]) == list(range(5))
+    assert prof["monetary_median"].is_monotonic_decreasing
+
+
+def test_obvious_groups_get_business_names():
+    res = clusters.fit_clusters(_groups(), k=3)
+    names = res.names("en")
+    assert set(names[names.index.str.startswith("vip")]) == {"Champions"}
+    assert set(names[names.index.str.startswith("old")]) == {"Dormant high-value"}
+    one = set(names[names.index.str.startswith("one")])
+    assert len(one) == 1 and one & {"Lapsed", "Fading"}
+
+
+def test_too_few_customers_is_explained_not_raised():
+    res = clusters.fit_clusters(_table(n=12))
+    assert not res.ok and res.reason_key == "analysis.clusters.too_few"
+    assert "12" in t(res.reason_key, "ja", **res.reason_params)
+
+
+def test_everyone_bought_once_is_explained():
+    table = _table(400)
+    table = table.assign(frequency=1)
+    res = clusters.fit_clusters(table)
+    assert not res.ok and res.reason_key == "analysis.clusters.all_single"
+
+
+def test_impossible_k_is_explained():
+    res = clusters.fit_clusters(_table(), k=1)
+    assert not res.ok and res.reason_key == "analysis.clusters.bad_k"

@@ -1,0 +1,80 @@
+"""The `segment` figures: every count adds up to `customers`, the same file gives the same output,
+a file without buyers is said so, and the command line works end to end."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis_helpers import make_book, random_orders
+from engine.analysis.summary import analyse_book
+from engine.orderbook import IngestReport, OrderBook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _book(n=400, guests=5):
+    orders = random_orders(n, seed=7)
+    orders.loc[orders.index[:guests], "customer_id"] = None
+    lines = orders.assign(product="P1", quantity=1.0, amount=orders["revenue"], is_product=True)
+    lines = lines[["order_id", "customer_id", "order_date", "product", "quantity", "amount",
+                   "is_product", "subscription"]]
+    return OrderBook(lines=lines, orders=orders,
+                     report=IngestReport(format="test", encoding="utf-8", rows_in=len(lines),
+                                         rows_kept=len(lines)))
+
+
+def test_counts_sum_to_customers_and_guests_are_reported():
+    out = analyse_book(_book())
+    n = out["customers"]
+    assert n == out["customers_in_file"] and out["guest_orders"] == 5
+    assert sum(out["rfm"]["segments"].values()) == n
+    assert sum(c["size"] for c in out["clusters"]) == n and out["k"] == len(out["clusters"])
+    assert sum(out["cpm"].values()) == n
+    assert out["ranks"]["ambassador"] is None
+    assert sum(v for v in out["ranks"].values() if v is not None) == n
+    assert 0 <= out["repeat_rate"] <= 1 and 0 <= out["f2_rate"] <= 1
+    assert 0 <= out["dormant_high_value"] <= n
+
+
+def test_same_book_same_output():
+    assert json.dumps(analyse_book(_book())) == json.dumps(analyse_book(_book()))
+
+
+def test_small_shop_explains_why_there_are_no_clusters():
+    book = make_book([("1", "A", "2024-01-01", 100), ("2", "B", "2024-01-02", 200)])
+    out = analyse_book(book)
+    assert out["clusters"] == [] and out["clusters_unavailable"]["key"].startswith(
+        "analysis.clusters.")
+    assert sum(out["rfm"]["segments"].values()) == 2
+
+
+def _has_ingest() -> bool:
+    try:
+        from engine.ingest import ingest  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+CSV = ("注文番号,会員ID,注文日,合計金額\n" + "".join(
+    f"{i},M{i % 40:03d},2024/{1 + i % 12}/{1 + i % 27},{1000 + (i * 37) % 9000}\n"
+    for i in range(300)))
+
+
+@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
+def test_cli_segment_json(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(CSV.encode("cp932"))
+    cmd = [sys.executable, "-m", "engine", "segment", str(path), "--json"]
+    runs = [subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60)
+            for _ in range(2)]
+    assert runs[0].returncode == 0, runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout
+    out = json.loads(runs[0].stdout)
+    for key in ("rows_in", "repeat_rate", "f2_rate", "active_customers", "rfm", "clusters", "k",
+                "cpm", "ranks", "dormant_high_value"):
+        assert key in out
+    assert sum(out["rfm"]["segments"].values()) == out["customers"] == 40
+    assert sum(out["cpm"].values()) == 40

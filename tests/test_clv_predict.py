@@ -1,0 +1,124 @@
+"""Specification of engine.clv.predict: guard rails, fitting both models, per-customer CLV."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import engine.clv.bgnbd as bgnbd_module
+from engine.clv import (BetaGeoModel, GammaGammaModel, PredictionUnavailable, clv, fit_clv)
+from engine.clv.simulate import simulate_orders
+from engine.config import load
+
+GUARD = load("clv")["guard"]
+
+
+def shop(n_customers: int, n_repeat: int, days: int) -> pd.DataFrame:
+    """n customers buying on day 0 .. days-1 spread evenly; the first n_repeat buy again."""
+    start = pd.Timestamp("2024-01-01")
+    rows = []
+    for i in range(n_customers):
+        first = start + pd.Timedelta(days=i % max(days // 2, 1))
+        rows.append((f"c{i}", first, 1000.0 + i))
+        if i < n_repeat:
+            rows.append((f"c{i}", first + pd.Timedelta(days=days // 2 - 1), 800.0 + i))
+    frame = pd.DataFrame(rows, columns=["customer_id", "order_date", "revenue"])
+    return frame
+
+
+def reason(orders: pd.DataFrame) -> str:
+    with pytest.raises(PredictionUnavailable) as err:
+        fit_clv(orders)
+    return err.value.key
+
+
+def test_too_few_customers():
+    assert reason(shop(GUARD["min_customers"] - 1, 40, 200)) == \
+        "clv.unavailable.too_few_customers"
+
+
+def test_too_short_a_history():
+    days = GUARD["min_history_days"] - 10
+    assert reason(shop(200, 100, days)) == "clv.unavailable.short_history"
+
+
+def test_too_few_repeat_buyers():
+    assert reason(shop(200, GUARD["min_repeat_customers"] - 1, 200)) == \
+        "clv.unavailable.too_few_repeat"
+
+
+def test_too_low_a_repeat_share():
+    n = 2000
+    repeat = int(n * GUARD["min_repeat_share"]) - 1
+    assert repeat >= GUARD["min_repeat_customers"]
+    assert reason(shop(n, repeat, 200)) == "clv.unavailable.low_repeat_share"
+
+
+def test_a_fit_that_does_not_converge_is_refused(monkeypatch):
+    orders = simulate_orders(500, r=0.9, alpha=40, a=1.5, b=4, p=6, q=4, v=2500, seed=3)
+    crippled = copy.deepcopy(load("clv"))
+    crippled["fit"]["max_iter"] = 1
+    monkeypatch.setattr(bgnbd_module, "load", lambda name: crippled)
+    with pytest.raises(PredictionUnavailable) as err:
+        fit_clv(orders)
+    assert err.value.key == "clv.unavailable.not_converged"
+    assert "BG/NBD" in err.value.message("en")
+
+
+def test_refusals_have_a_message_in_both_languages():
+    with pytest.raises(PredictionUnavailable) as err:
+        fit_clv(shop(10, 5, 200))
+    for lang in ("ja", "en"):
+        text = err.value.message(lang)
+        assert "10" in text and not text.startswith("clv.")
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    orders = simulate_orders(3000, r=0.9, alpha=40, a=1.5, b=4, p=6, q=4, v=2500, seed=5)
+    return fit_clv(orders)
+
+
+def test_fit_reports_the_clv_json_figures(fitted):
+    d = fitted.to_dict()
+    assert set(d) >= {"bgnbd", "gamma_gamma", "customers", "repeat_customers", "time_unit"}
+    assert set(d["bgnbd"]) == {"r", "alpha", "a", "b", "loglik"}
+    assert set(d["gamma_gamma"]) == {"p", "q", "v"}
+    assert d["customers"] == 3000 and d["time_unit"] == "W"   # two years of history
+
+
+def test_undiscounted_clv_is_expected_purchases_times_expected_value():
+    bg, gg = BetaGeoModel(), GammaGammaModel()
+    bg.params_ = {"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 2.5}
+    gg.params_ = {"p": 6.0, "q": 4.0, "v": 15.0}
+    x, t_x, T, m = np.array([0, 2, 5]), np.array([0, 10, 30]), np.array([40, 40, 40]), \
+        np.array([0, 30, 20])
+    value = clv(bg, gg, x, t_x, T, m, months=12, units_per_month=4.0, margin=0.5)
+    expected = bg.expected_purchases(48, x, t_x, T) * gg.expected_average_value(x, m) * 0.5
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+
+
+def test_discounting_weighs_each_month_by_its_factor():
+    bg, gg = BetaGeoModel(), GammaGammaModel()
+    bg.params_ = {"r": 0.5, "alpha": 5.0, "a": 0.8, "b": 2.5}
+    gg.params_ = {"p": 6.0, "q": 4.0, "v": 15.0}
+    args = (np.array([2]), np.array([10]), np.array([40]), np.array([30]))
+    d = 0.01
+    value = clv(bg, gg, *args, months=2, units_per_month=4.0, monthly_discount=d)
+    e1 = bg.expected_purchases(4, *args[:3])
+    e2 = bg.expected_purchases(8, *args[:3])
+    by_hand = (e1 / (1 + d) + (e2 - e1) / (1 + d) ** 2) * gg.expected_average_value(2, 30)
+    np.testing.assert_allclose(value, by_hand, rtol=1e-12)
+    assert value < clv(bg, gg, *args, months=2, units_per_month=4.0)
+
+
+def test_customer_values_table(fitted):
+    values = fitted.customer_values(horizon_months=6)
+    assert list(values.columns) == ["p_alive", "expected_purchases", "expected_order_value",
+                                    "clv"]
+    assert len(values) == 3000 and values.index.equals(fitted.summary.table.index)
+    assert values["p_alive"].between(0, 1).all()
+    np.testing.assert_allclose(values["clv"],
+                               values["expected_purchases"] * values["expected_order_value"])

@@ -1,0 +1,112 @@
+"""One form field per question type, remembering what was typed across pages and languages.
+
+Numeric questions are text fields (so 「1,200万」 or full-width digits work) with a
+「わからない」 box beside them; the engine parses and validates, and its message is shown inline.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine.errors import AnswerError
+from engine.questions import Question, parse_answer
+from ui.state import answers, lang, raw_inputs, unknowns
+from ui.text import tr
+
+NUMERIC = ("yen", "percent", "count")
+
+
+def _restore(key: str, value: Any) -> None:
+    # Widget state is dropped when its page is not shown; put the remembered value back.
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _label(q: Question) -> str:
+    unit = q.unit_label(lang()) if q.type in NUMERIC else ""
+    return f"{q.label(lang())}({unit})" if unit else q.label(lang())
+
+
+def question_field(q: Question) -> str | None:
+    """Draw the field of question `q`; store its answer; return an error message or None."""
+    if q.type in NUMERIC:
+        return _numeric(q)
+    if q.type == "choice":
+        return _choice(q)
+    if q.type == "multi_choice":
+        return _multi(q)
+    if q.type == "bool":
+        return _bool(q)
+    return _text(q)
+
+
+def _numeric(q: Question) -> str | None:
+    key, unknown_key = f"w_{q.id}", f"u_{q.id}"
+    _restore(key, raw_inputs().get(q.id, ""))
+    _restore(unknown_key, unknowns().get(q.id, False))
+    field_col, unknown_col = st.columns([4, 1], vertical_alignment="bottom")
+    is_unknown = unknown_col.checkbox(tr("ui.wizard.unknown"), key=unknown_key)
+    text = field_col.text_input(_label(q), key=key, help=q.help(lang()), disabled=is_unknown,
+                                placeholder=tr(f"ui.wizard.placeholder_{q.type}"))
+    raw_inputs()[q.id] = text
+    unknowns()[q.id] = is_unknown
+    if is_unknown:
+        answers()[q.id] = None
+        return None
+    if not text.strip():
+        answers().pop(q.id, None)
+        return None
+    try:
+        answers()[q.id] = parse_answer(q, text)
+    except AnswerError as exc:
+        answers().pop(q.id, None)
+        message = exc.message(lang())
+        field_col.markdown(f":red[{message}]")
+        return message
+    return None
+
+
+def _choice(q: Question) -> str | None:
+    key = f"w_{q.id}"
+    ids = [c.id for c in q.choices]
+    _restore(key, answers().get(q.id))
+    value = st.radio(_label(q), ids, key=key, index=None, help=q.help(lang()),
+                     format_func=lambda cid: q.choice_label(cid, lang()))
+    _store(q.id, value)
+    return None
+
+
+def _multi(q: Question) -> str | None:
+    key = f"w_{q.id}"
+    _restore(key, list(answers().get(q.id) or []))
+    value = st.pills(_label(q), [c.id for c in q.choices], key=key, selection_mode="multi",
+                     help=q.help(lang()), format_func=lambda cid: q.choice_label(cid, lang()))
+    answers()[q.id] = list(value or [])
+    return None
+
+
+def _bool(q: Question) -> str | None:
+    key = f"w_{q.id}"
+    _restore(key, answers().get(q.id))
+    labels = {True: tr("ui.wizard.yes"), False: tr("ui.wizard.no")}
+    value = st.radio(_label(q), [True, False], key=key, index=None, horizontal=True,
+                     help=q.help(lang()), format_func=labels.get)
+    _store(q.id, value)
+    return None
+
+
+def _text(q: Question) -> str | None:
+    key = f"w_{q.id}"
+    _restore(key, answers().get(q.id) or "")
+    value = st.text_input(_label(q), key=key, help=q.help(lang()),
+                          placeholder=tr("ui.wizard.placeholder_text"))
+    _store(q.id, value.strip() or None)
+    return None
+
+
+def _store(qid: str, value: Any) -> None:
+    if value is None:
+        answers().pop(qid, None)
+    else:
+        answers()[qid] = value

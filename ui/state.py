@@ -1,0 +1,40 @@
+"""What a user's session remembers across pages and the language switch.
+
+Widget values live in Streamlit's session state only while the widget is on screen, so the
+answers are kept in a plain dict of their own (`answers`) that every page reads and writes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from engine.i18n import DEFAULT_LANG, LANGUAGES
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGUAGES else DEFAULT_LANG
+
+
+def answers() -> dict[str, Any]:
+    """The canonical answers given so far (question id -> value; None = わからない)."""
+    return st.session_state.setdefault("answers", {})
+
+
+def raw_inputs() -> dict[str, Any]:
+    """What the user typed, per question id, so a field shows it again after a page switch."""
+    return st.session_state.setdefault("raw_inputs", {})
+
+
+def unknowns() -> dict[str, bool]:
+    """Which numeric questions were answered 「わからない」."""
+    return st.session_state.setdefault("unknowns", {})
+
+
+def get(key: str, default: Any = None) -> Any:
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value: Any) -> None:
+    st.session_state[key] = value
