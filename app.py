@@ -2,14 +2,23 @@
 import streamlit as st
 
 from engine.i18n import LANGUAGES
+from ui.state import lang
 from ui.text import tr
 
 st.set_page_config(page_title="通販カルテ", page_icon=":material/stethoscope:", layout="wide",
                    initial_sidebar_state="auto")
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
-st.sidebar.radio("言語 / Language", LANGUAGES, key="lang", horizontal=True,
-                 format_func=LANGUAGE_NAMES.get)
+
+
+def _switch_language() -> None:
+    # The choice lives under its own key so that it survives pages that do not draw the switch.
+    st.session_state.lang = st.session_state.lang_switch
+
+
+st.sidebar.radio("言語 / Language", LANGUAGES, key="lang_switch", horizontal=True,
+                 index=LANGUAGES.index(lang()), format_func=LANGUAGE_NAMES.get,
+                 on_change=_switch_language)
 
 pages = [
     st.Page("pages/home.py", title=tr("ui.nav.home"), icon=":material/home:", default=True),

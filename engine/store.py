@@ -193,8 +193,8 @@ _PHONE = re.compile(r"(?<!\d)0\d{1,4}-?\d{1,4}-?\d{3,4}(?!\d)")
 MAX_AGGREGATE_ROWS = 1000
 
 _FIELDS = ("answers", "scores", "kpis", "data_kpis", "segments", "plan", "assumptions")
-_ALIASES = {"areas": "scores", "actions": "plan"}
-_META_FIELDS = ("client", "created_at", "lang", "id", "weakest", "diagnosis")
+_ALIASES = {"areas": "scores"}
+_META_FIELDS = ("client", "created_at", "lang", "id", "weakest", "diagnosis", "actions")
 
 
 @dataclass
@@ -211,9 +211,12 @@ def _norm_key(key: Any) -> str:
 
 def _plain(value: Any) -> Any:
     """numpy / pandas scalars and tables as plain JSON values."""
-    if isinstance(value, pd.DataFrame):
-        return value.reset_index(drop=True).to_dict(orient="records")
+    if isinstance(value, pd.DataFrame):  # a named index (segment, customer_id) is data too
+        named = any(n is not None for n in value.index.names)
+        return value.reset_index(drop=not named).to_dict(orient="records")
     if isinstance(value, pd.Series):
+        if value.index.name is not None:  # e.g. a Series indexed by customer_id
+            return _plain(value.reset_index())
         return value.to_dict()
     if isinstance(value, (pd.Timestamp, datetime, date)):
         return value.isoformat()
@@ -273,18 +276,24 @@ def scrub(record: Mapping[str, Any]) -> Scrubbed:
     """The savable part of `record`: known fields only, no customer lists or contact data.
 
     `record` may carry the diagnosis result under "diagnosis" (the `Diagnosis.to_json()`
-    shape) or its parts at the top level ("areas"/"scores", "kpis", "actions"/"plan").
+    shape) or its parts at the top level ("areas"/"scores", "kpis", "actions"). "plan" is the
+    plan's estimate rows; both are kept in the plan column as {"actions", "estimates"}.
     """
     merged: dict[str, Any] = {}
     removed: list[str] = []
-    for key, value in (record.get("diagnosis") or {}).items():  # "weakest" etc. are derived
-        if _ALIASES.get(key, key) in _FIELDS:
+    diagnosis = record.get("diagnosis") or {}
+    for key, value in diagnosis.items():  # "weakest" etc. are derived, not kept
+        if _ALIASES.get(key, key) in _FIELDS and key != "plan":
             merged[_ALIASES.get(key, key)] = value
     for key, value in record.items():
-        if _ALIASES.get(key, key) in _FIELDS:
+        if _ALIASES.get(key, key) in _FIELDS and key != "plan":
             merged[_ALIASES.get(key, key)] = value
-        elif key not in _META_FIELDS:
+        elif key not in _META_FIELDS and key != "plan":
             removed.append(str(key))  # unknown top-level keys are not kept
+    actions = record.get("actions", diagnosis.get("actions"))
+    estimates = record.get("plan")
+    if actions is not None or estimates is not None:
+        merged["plan"] = {"actions": actions, "estimates": estimates}
     clean = {name: _scrub(merged.get(name), name, removed) for name in _FIELDS}
     client = str(record.get("client") or "").strip()
     if not client:
@@ -410,7 +419,21 @@ class Store:
         for name in _FIELDS:
             out[name] = _loads(getattr(row, name))
         out["areas"] = out["scores"] or []
+        plan = out["plan"]
+        if isinstance(plan, list):  # version 1 kept the action list only
+            plan = {"actions": plan, "estimates": None}
+        plan = plan or {}
+        out["actions"], out["plan"] = plan.get("actions") or [], plan.get("estimates")
         return out
+
+    def report_input(self, id: int) -> dict[str, Any]:
+        """A saved diagnosis in the input shape of `engine.report` (html / xlsx render)."""
+        rec = self.get(id)
+        return {"client": rec["client"], "created_at": rec["created_at"],
+                "diagnosis": {"areas": rec["areas"], "kpis": rec["kpis"] or {},
+                              "actions": rec["actions"]},
+                "data_kpis": rec["data_kpis"], "segments": rec["segments"] or {},
+                "plan": rec["plan"], "assumptions": rec["assumptions"]}
 
     def list(self, client: str | None = None) -> list[Summary]:
         """Saved diagnoses, newest first; only one client's when `client` is given."""

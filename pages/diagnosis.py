@@ -1,10 +1,14 @@
 """The ten questions, a few at a time, with a progress bar and back / next."""
+import re
+
 import streamlit as st
 
 from engine.questions import load_questions, steps
 from ui.questions import question_field
 from ui.state import answers, lang
 from ui.text import tr
+
+MAIN_QUESTION = re.compile(r"q\d+")  # the ten questions; follow-ups are extra
 
 all_steps = steps()
 questions = {q.id: q for q in load_questions()}
@@ -21,8 +25,9 @@ has_errors = any(errors)
 if has_errors:
     st.warning(tr("ui.wizard.fix_errors"))
 
-answered = sum(1 for qid in questions if qid in answers())
-st.caption(tr("ui.wizard.answered", answered=answered, total=len(questions)))
+main_ids = [qid for qid in questions if MAIN_QUESTION.fullmatch(qid)]
+answered = sum(1 for qid in main_ids if qid in answers())
+st.caption(tr("ui.wizard.answered", answered=answered, total=len(main_ids)))
 
 back_col, next_col = st.columns(2)
 if current > 0 and back_col.button(tr("ui.wizard.back"), use_container_width=True):

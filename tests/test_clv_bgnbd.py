@@ -14,7 +14,7 @@ import pytest
 from scipy import integrate
 from scipy.optimize import approx_fprime
 
-from engine.clv.bgnbd import BetaGeoModel, _loglik_terms, _neg_mean_ll
+from engine.clv.bgnbd import BetaGeoModel, _Data, _loglik_terms, _neg_mean_ll
 from engine.clv.simulate import simulate_orders
 from engine.clv.summary import customer_summary
 
@@ -109,8 +109,7 @@ def model(theta=THETA) -> BetaGeoModel:
 def test_loglik_equals_log_of_integrated_likelihood(x, t_x, T):
     alive, dropped = individual_likelihood(x, t_x, T)
     numeric = mixed(lambda lam, p: alive(lam, p) + dropped(lam, p))
-    closed = _loglik_terms(np.array(list(THETA.values())), np.array([x], float),
-                           np.array([t_x]), np.array([T]))[0][0]
+    closed = _loglik_terms(np.array(list(THETA.values())), _Data.build([x], [t_x], [T]))[0][0]
     assert closed == pytest.approx(np.log(numeric), abs=1e-7)
 
 
@@ -146,11 +145,10 @@ def test_p_alive_is_one_without_repeat_and_falls_with_silence():
 # -- fitting -------------------------------------------------------------------------------
 def test_gradient_is_the_derivative_of_the_objective(cdnow_summary):
     tb = cdnow_summary.table
-    x, t_x, T = (tb[c].to_numpy(float) for c in ("frequency", "recency", "T"))
-    w = np.ones_like(x)
+    data = _Data.build(tb["frequency"], tb["recency"], tb["T"])
     point = np.log([0.5, 3.0, 1.2, 2.0])
-    analytic = _neg_mean_ll(point, x, t_x, T, w, 0.1)[1]
-    numeric = approx_fprime(point, lambda p: _neg_mean_ll(p, x, t_x, T, w, 0.1)[0], 1e-7)
+    analytic = _neg_mean_ll(point, data, 0.1)[1]
+    numeric = approx_fprime(point, lambda p: _neg_mean_ll(p, data, 0.1)[0], 1e-7)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-7)
 
 

@@ -14,7 +14,7 @@ import pytest
 from scipy import integrate
 from scipy.optimize import approx_fprime
 
-from engine.clv.gamma_gamma import GammaGammaModel, _loglik, _neg_mean_ll
+from engine.clv.gamma_gamma import GammaGammaModel, _Data, _loglik, _neg_mean_ll
 from engine.clv.summary import customer_summary
 
 CDNOW_CSV = Path(__file__).parent / "data" / "cdnow_sample.csv"
@@ -66,7 +66,7 @@ def mean_density(m, x, nu):
 @pytest.mark.parametrize("x,m", [(1, 25.0), (3, 40.0), (10, 12.5)])
 def test_loglik_equals_log_of_integrated_density(x, m):
     numeric = nu_integral(lambda nu: mean_density(m, x, nu))
-    closed = _loglik(np.array([P, Q, V]), np.array([x], float), np.array([m]))[0]
+    closed = _loglik(np.array([P, Q, V]), _Data.build([x], [m]))[0]
     assert closed == pytest.approx(math.log(numeric), abs=1e-8)
 
 
@@ -97,11 +97,10 @@ def test_more_transactions_pull_the_estimate_towards_the_own_mean():
 
 def test_gradient_is_the_derivative_of_the_objective(cdnow_table):
     rep = cdnow_table[cdnow_table["frequency"] > 0]
-    x, m = rep["frequency"].to_numpy(float), rep["monetary"].to_numpy(float)
-    w = np.ones_like(x)
+    data = _Data.build(rep["frequency"], rep["monetary"])
     point = np.log([2.0, 3.0, 20.0])
-    analytic = _neg_mean_ll(point, x, m, w, 0.01)[1]
-    numeric = approx_fprime(point, lambda p: _neg_mean_ll(p, x, m, w, 0.01)[0], 1e-7)
+    analytic = _neg_mean_ll(point, data, 0.01)[1]
+    numeric = approx_fprime(point, lambda p: _neg_mean_ll(p, data, 0.01)[0], 1e-7)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-7)
 
 

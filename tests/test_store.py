@@ -61,7 +61,8 @@ def test_the_diagnosis_result_can_be_passed_whole(store: Store) -> None:
     got = store.get(store.save({"client": "c", "diagnosis": diagnosis,
                                 "data_kpis": {"repeat_rate": 0.25}}))
     assert got["areas"] == diagnosis["areas"]
-    assert got["plan"] == diagnosis["actions"]
+    assert got["actions"] == diagnosis["actions"]
+    assert got["plan"] is None  # no estimates were given
     assert got["data_kpis"] == {"repeat_rate": 0.25}
 
 
@@ -90,6 +91,19 @@ def test_a_client_name_is_required(store: Store) -> None:
         store.save({"client": "  ", "answers": {}})
     assert err.value.key == "history.error.no_client"
     assert "client" in err.value.message("en").lower()
+
+
+def test_a_saved_diagnosis_renders_as_a_report(store: Store) -> None:
+    from engine.report import html, xlsx
+
+    rec = _record("<b>店</b>")
+    rec["actions"] = [{"step": "D", "title": "お礼状", "top": True}]
+    inp = store.report_input(store.save(rec))
+    assert inp["diagnosis"]["actions"] == rec["actions"]
+    assert inp["plan"] == rec["plan"] and inp["segments"] == rec["segments"]
+    doc = html.render(inp, "ja")
+    assert "&lt;b&gt;店&lt;/b&gt;" in doc and "お礼状" in doc and "初回客" in doc
+    assert xlsx.render(inp, "ja")[:2] == b"PK"
 
 
 # ---- compare and history --------------------------------------------------------------------
@@ -174,6 +188,18 @@ def test_strict_save_refuses_personal_data(store: Store) -> None:
     assert store.list() == []
 
 
+def test_tables_indexed_by_customer_are_dropped_and_by_segment_kept() -> None:
+    per_customer = pd.DataFrame({"R": [1, 5], "segment": ["a", "b"]},
+                                index=pd.Index(["c1", "c2"], name="customer_id"))
+    per_segment = pd.DataFrame({"customers": [3, 1], "revenue": [9000.0, 100.0]},
+                               index=pd.Index(["new", "loyal"], name="segment"))
+    out = scrub({"client": "x", "segments": {"scores": per_customer, "cpm": per_segment}})
+    assert out.removed == ["segments.scores"]
+    assert out.record["segments"]["cpm"] == [
+        {"segment": "new", "customers": 3, "revenue": 9000.0},
+        {"segment": "loyal", "customers": 1, "revenue": 100.0}]
+
+
 def test_a_table_with_a_customer_column_is_dropped_whole() -> None:
     table = [{"segment": "a", "count": 1}, {"segment": "b", "count": 2, "customer": "山田太郎"}]
     out = scrub({"client": "x", "segments": {"by_segment": table}})
@@ -214,6 +240,7 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> 
         assert old["answers"] == {"q1": 5000000}
         assert old["created_at"] == datetime(2025, 10, 1, 9, 30)
         assert old["segments"] is None and old["assumptions"] is None
+        assert old["actions"] == [{"step": "A", "title": "ランク分け"}]  # v1 plan = actions
         # the new client key was filled in for the old rows
         assert [s.id for s in store.list(client="abc商店")] == [2, 1]
         assert store.compare(1, 2)["scores"][0]["delta"] == 10

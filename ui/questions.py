@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import AnswerError
-from engine.questions import Question, parse_answer
+from engine.questions import Question, format_answer, parse_answer
 from ui.state import answers, lang, raw_inputs, unknowns
 from ui.text import tr
 
@@ -58,12 +58,15 @@ def _numeric(q: Question) -> str | None:
         answers().pop(q.id, None)
         return None
     try:
-        answers()[q.id] = parse_answer(q, text)
+        value = parse_answer(q, text)
     except AnswerError as exc:
         answers().pop(q.id, None)
         message = exc.message(lang())
         field_col.markdown(f":red[{message}]")
         return message
+    answers()[q.id] = value
+    if value is not None and format_answer(q, value, lang()) != text.strip():
+        field_col.caption(f"→ {format_answer(q, value, lang())}")  # how 「1,200万」 was read
     return None
 
 

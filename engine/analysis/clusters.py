@@ -17,6 +17,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from engine.analysis import rules
 from engine.config import load, localized
@@ -90,6 +91,13 @@ def choose_k(X: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]:
 
 def fit_clusters(table: pd.DataFrame, k: int | None = None, seed: int = 0) -> ClusterResult:
     """Cluster the customers of `table` (from customer_table) on recency, frequency, monetary."""
+    # One thread: at these sizes threading gains little, and on a busy shared server OpenMP /
+    # BLAS threads spin-waiting for a core made KMeans + silhouette 10-50× slower (measured).
+    with threadpool_limits(limits=1):
+        return _fit_clusters(table, k, seed)
+
+
+def _fit_clusters(table: pd.DataFrame, k: int | None, seed: int) -> ClusterResult:
     cfg = load("segments")["clusters"]
     problem = _not_meaningful(table, cfg["min_customers"])
     if problem:

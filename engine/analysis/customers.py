@@ -23,6 +23,20 @@ TABLE_COLUMNS = ("first_order", "last_order", "recency_days", "frequency", "mone
                  "subscription")
 
 
+def unique_ints(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct non-negative int64 keys; a bitmap when the key space is small, else a
+    sort. Both are several times faster than np.unique's hash path on 1M keys."""
+    if len(keys) == 0:
+        return keys.astype(np.int64)
+    top = int(keys.max()) + 1
+    if top <= 8 * len(keys) + 1024:
+        seen = np.zeros(top, dtype=bool)
+        seen[keys] = True
+        return np.flatnonzero(seen)
+    k = np.sort(keys)
+    return k[np.r_[True, k[1:] != k[:-1]]]
+
+
 def default_as_of(orders: pd.DataFrame) -> pd.Timestamp:
     """The day after the last order (midnight), or today when there are no orders."""
     if orders.empty:
@@ -106,9 +120,13 @@ def _distinct_products(lines: pd.DataFrame | None, index: pd.Index,
         return pd.Series(pd.NA, index=index, dtype="Int64")
     keep = (lines["is_product"].to_numpy(dtype=bool) & lines["customer_id"].notna().to_numpy()
             & lines["product"].notna().to_numpy() & (lines["order_date"] < as_of).to_numpy())
-    sub = lines.loc[keep, ["customer_id", "product"]].drop_duplicates()
-    counts = sub["customer_id"].value_counts(sort=False)
-    return counts.reindex(index, fill_value=0).astype("Int64")
+    sub = lines.loc[keep, ["customer_id", "product"]]
+    cust, cust_ids = pd.factorize(sub["customer_id"])
+    prod, prod_ids = pd.factorize(sub["product"])
+    pairs = unique_ints(cust.astype(np.int64) * max(len(prod_ids), 1) + prod)  # distinct pairs
+    counts = np.bincount(pairs // max(len(prod_ids), 1), minlength=len(cust_ids))
+    return (pd.Series(counts, index=pd.Index(cust_ids)).reindex(index, fill_value=0)
+            .astype("Int64"))
 
 
 def simple_dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: Any = None) -> int:
@@ -131,7 +149,7 @@ def simple_dormant_mask(orders: pd.DataFrame, table: pd.DataFrame,
     gaps = pd.Series(np.diff(days)[same], index=known["customer_id"].to_numpy()[1:][same])
     median_gap = gaps.groupby(level=0, sort=False).median().reindex(table.index)
     shop_gap = float(median_gap.median()) if median_gap.notna().any() else np.nan
-    median_gap = median_gap.fillna(shop_gap)
+    median_gap = median_gap.fillna(shop_gap).clip(lower=1)  # same-day repeats: at least a day
     cut = table["monetary"].quantile(1 - rule["monetary_top_share"])
     top = table["monetary"] >= cut
     dormant = table["recency_days"] > rule["gap_multiple"] * median_gap

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from engine.analysis.customers import known_orders, resolve_as_of
+from engine.analysis.customers import known_orders, resolve_as_of, unique_ints
 
 ACTIVE_DAYS = 365          # 稼働顧客: bought at least once in the last 12 months
 CHUNK = 50_000             # customers per block in the month matrix (bounds memory)
@@ -94,8 +94,10 @@ def _customer_months(known: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
     """(customer code, month) unique pairs, and the first month index."""
     codes, _ = pd.factorize(known["customer_id"])
     months = _month_index(known["order_date"])
-    pairs = np.unique(np.stack([codes.astype(np.int64), months]), axis=1)
-    return pairs[0], pairs[1], int(months.min())
+    m0 = int(months.min())
+    width = int(months.max()) - m0 + 1
+    pairs = unique_ints(codes.astype(np.int64) * width + (months - m0))
+    return pairs // width, pairs % width + m0, m0
 
 
 def active_by_month(orders: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
@@ -217,9 +219,13 @@ def multi_product_share(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     as_of = resolve_as_of(lines, as_of)
     keep = (lines["is_product"].to_numpy(dtype=bool) & lines["customer_id"].notna().to_numpy()
             & lines["product"].notna().to_numpy() & (lines["order_date"] < as_of).to_numpy())
-    sub = lines.loc[keep, ["customer_id", "product"]].drop_duplicates()
-    per = sub["customer_id"].value_counts(sort=False)
-    buckets = np.minimum(per.to_numpy(), 3)
+    sub = lines.loc[keep]
+    cust, cust_ids = pd.factorize(sub["customer_id"])
+    prod, prod_ids = pd.factorize(sub["product"])
+    width = max(len(prod_ids), 1)
+    pairs = unique_ints(cust.astype(np.int64) * width + prod)
+    per = np.bincount(pairs // width, minlength=len(cust_ids))
+    buckets = np.minimum(per, 3)
     counts = np.bincount(buckets, minlength=4)[1:4]
     total = int(counts.sum())
     out = pd.DataFrame({"customers": counts.astype(np.int64),

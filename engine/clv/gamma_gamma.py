@@ -7,6 +7,7 @@ which shrinks a customer's own average towards the population mean p·v / (q −
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,23 +19,47 @@ from engine.config import load
 PARAM_NAMES = ("p", "q", "v")
 
 
-def _loglik(theta: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class _Data:
+    """Fitting data: rows, weights, and per distinct x the index for the special functions."""
+
+    x: np.ndarray
+    m: np.ndarray
+    w: np.ndarray
+    log_xm: np.ndarray    # log(x·m), constant during the fit
+    xu: np.ndarray        # distinct frequencies
+    xi: np.ndarray
+
+    @classmethod
+    def build(cls, x: Any, m: Any, w: Any = None) -> "_Data":
+        x, m = np.asarray(x, dtype=float), np.asarray(m, dtype=float)
+        w = np.ones_like(x) if w is None else np.asarray(w, dtype=float)
+        xu, xi = np.unique(x, return_inverse=True)
+        return cls(x, m, w, np.log(x * m), xu, xi.ravel())
+
+
+def _loglik(theta: np.ndarray, d: _Data) -> np.ndarray:
+    """Log-density of the mean repeat value m of x transactions, ν integrated out."""
     p, q, v = theta
-    px = p * x
-    return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
-            + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + x * m))
+    pxu = p * d.xu
+    head = (gammaln(pxu + q) - gammaln(pxu) - gammaln(q))[d.xi]
+    # (px − 1)·log m + px·log x, rewritten with log(x·m) precomputed
+    return (head + q * np.log(v) + p * d.x * d.log_xm - np.log(d.m)
+            - (p * d.x + q) * np.log(v + d.x * d.m))
 
 
-def _neg_mean_ll(log_theta: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray,
-                 penalizer: float) -> tuple[float, np.ndarray]:
+def _neg_mean_ll(log_theta: np.ndarray, d: _Data, penalizer: float
+                 ) -> tuple[float, np.ndarray]:
     theta = np.exp(log_theta)
     p, q, v = theta
-    ll = _loglik(theta, x, m)
-    px = p * x
-    log_vxm = np.log(v + x * m)
-    g_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - log_vxm)
-    g_q = digamma(px + q) - digamma(q) + np.log(v) - log_vxm
-    g_v = q / v - (px + q) / (v + x * m)
+    ll = _loglik(theta, d)
+    pxu = p * d.xu
+    psi_pxq = digamma(pxu + q)
+    log_vxm = np.log(v + d.x * d.m)
+    g_p = d.x * ((psi_pxq - digamma(pxu))[d.xi] + d.log_xm - log_vxm)
+    g_q = psi_pxq[d.xi] - digamma(q) + np.log(v) - log_vxm
+    g_v = q / v - (p * d.x + q) / (v + d.x * d.m)
+    w = d.w
     total = w.sum()
     value = -(w @ ll) / total + penalizer * np.sum(theta ** 2)
     grad = -np.array([w @ g_p, w @ g_q, w @ g_v]) / total * theta + 2 * penalizer * theta ** 2
@@ -63,11 +88,12 @@ class GammaGammaModel:
             self.params_ = dict.fromkeys(PARAM_NAMES, float("nan"))
             self.loglik_, self.converged_, self.n_customers_ = float("-inf"), False, 0
             return self
-        res = maximise(lambda th: _neg_mean_ll(th, ux, um, w, self.penalizer), starts,
+        data = _Data.build(ux, um, w)
+        res = maximise(lambda th: _neg_mean_ll(th, data, self.penalizer), starts,
                        n_customers=w.sum(), gtol=cfg["gtol"], max_iter=cfg["max_iter"],
                        log_bound=cfg["log_bound"])
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in res.params)))
-        self.loglik_ = float(w @ _loglik(res.params, ux, um)) if np.all(
+        self.loglik_ = float(w @ _loglik(res.params, data)) if np.all(
             np.isfinite(res.params)) else float("-inf")
         # The mean spend p·v/(q−1) is finite only for q > 1.
         self.converged_ = bool(res.converged and self.params_["q"] > 1)

@@ -168,7 +168,7 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     cancelled = clean.in_values(status_rows, preset.status_cancelled)
     cancelled |= (per_order["cancelled_at"].to_numpy(dtype=object) != "")[codes]
     returned = clean.in_values(status_rows, preset.status_returned) | (total_o < 0)[codes]
-    returned |= is_product & (amt < 0)
+    returned |= is_product & (amt < 0) & ~(qty < 0)   # a negative quantity has its own reason
     invoice_cancel = np.zeros(n, dtype=bool)
     if preset.invoice_cancel_prefix:
         invoice_cancel = oid.str.upper().str.startswith(preset.invoice_cancel_prefix.upper()).to_numpy(dtype=bool)

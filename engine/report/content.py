@@ -9,6 +9,7 @@ The input is a plain dict so the report works with whatever the session has:
     segments   {name: table}                      — counts / revenue per segment
     ranks, dormant, plan                          — tables (plan: action, target, contacts,
                                                     cost, expected profit, ROI)
+    assumptions {name: value}                     — the plan's stated defaults
     lists      {name: DataFrame}                  — customer lists the user chose (Excel only)
     cta        {"text", "url"}                    — call to action, empty by default
 A table is a DataFrame, a list of row dicts, a {name: number} dict or a {name: {col: value}}
@@ -46,6 +47,7 @@ class Report:
     dormant: pd.DataFrame | None
     actions: pd.DataFrame                    # step, title, why, area, first_step, top
     plan: pd.DataFrame | None
+    assumptions: pd.DataFrame | None         # the plan's stated defaults (DM cost, margin, ...)
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
     cta_text: str = ""
     cta_url: str = ""                        # only http(s), else empty
@@ -187,7 +189,7 @@ def build(report_input: Mapping[str, Any], lang: str = "ja") -> Report:
         columns=list(dict.fromkeys(action_cols + list(actions.columns))))
     actions["area"] = actions["area"].map(lambda a: labels.get(str(a), a) if pd.notna(a) else a)
     segments = {str(k): f for k, v in (src.get("segments") or {}).items()
-                if (f := to_frame(v, name_col="segment", value_col="count")) is not None}
+                if (f := to_frame(v, name_col="segment", value_col="customers")) is not None}
     lists = {str(k): f for k, v in (src.get("lists") or {}).items()
              if (f := to_frame(v)) is not None}
     cta = src.get("cta") or {}
@@ -201,11 +203,12 @@ def build(report_input: Mapping[str, Any], lang: str = "ja") -> Report:
         data_kpis=_kpi_frame(src.get("data_kpis") or diag.get("data_kpis"), lang),
         comparison=to_frame(src.get("comparison")),
         segments=segments,
-        ranks=_named_values(to_frame(src.get("ranks"), name_col="rank", value_col="count"),
+        ranks=_named_values(to_frame(src.get("ranks"), name_col="rank", value_col="customers"),
                             "rank", lang),
-        dormant=to_frame(src.get("dormant"), name_col="layer", value_col="count"),
+        dormant=to_frame(src.get("dormant"), name_col="layer", value_col="customers"),
         actions=actions,
         plan=to_frame(src.get("plan")),
+        assumptions=to_frame(src.get("assumptions"), name_col="label", value_col="value"),
         lists=lists,
         cta_text=str(cta.get("text") or ""),
         cta_url=safe_url(cta.get("url")),

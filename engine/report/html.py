@@ -232,6 +232,9 @@ def _plan_section(rep: Report) -> str:
                 parts.append(f'<div class="{cls}">{"".join(lines)}</div>')
     if rep.plan is not None:
         parts.append(f"<h3>{esc(t('report.section.estimates', lang))}</h3>" + table(rep.plan, lang))
+    if rep.assumptions is not None:
+        parts.append(f"<h3>{esc(t('report.section.assumptions', lang))}</h3>"
+                     + table(rep.assumptions, lang))
     if not parts:
         return ""
     return (f'<section class="major" id="plan"><h2>{esc(t("report.section.plan", lang))}</h2>'

@@ -17,8 +17,17 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def _translate_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    names = catalogue(lang)
-    return frame.rename(columns=lambda c: names.get(f"report.col.{c}") or str(c))
+    """Headers in the reader's language; two ids with one translation stay apart."""
+    names, used, out = catalogue(lang), set(), []
+    for col in frame.columns:
+        name = names.get(f"report.col.{col}") or str(col)
+        if name in used:
+            name = f"{name} ({col})"
+        used.add(name)
+        out.append(name)
+    renamed = frame.copy()
+    renamed.columns = out
+    return renamed
 
 
 def _summary(rep: Report) -> pd.DataFrame:
@@ -82,6 +91,8 @@ def sheets(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> dict[s
         out.append(("actions", acts))
     if rep.plan is not None:
         out.append(("plan", rep.plan))
+    if rep.assumptions is not None:
+        out.append(("assumptions", rep.assumptions))
     used: set[str] = set()
     named = {_sheet_name(t(f"report.sheet.{key}", lang), used): _translate_columns(frame, lang)
              for key, frame in out}

@@ -1,0 +1,50 @@
+"""`python -m engine ingest FILE --json` as a subprocess."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {"format", "encoding", "rows_in", "rows_kept", "rows_dropped", "orders", "customers", "revenue",
+        "date_min", "date_max"}
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_json_summary(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes("注文番号,会員ID,受注日,金額\n1,A,2024/1/5,1000\n1,A,2024/1/5,500\n2,B,2024/2/1,700\n"
+                     .encode("cp932"))
+    proc = run("ingest", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) == KEYS
+    assert out["encoding"] == "cp932" and out["orders"] == 2 and out["customers"] == 2
+    assert out["revenue"] == 2200 and out["date_min"] == "2024-01-05"
+
+
+def test_amazon_customers_null(tmp_path):
+    path = tmp_path / "all.txt"
+    path.write_text("amazon-order-id\tpurchase-date\torder-status\tasin\tquantity\titem-price\n"
+                    "1\t2024-01-01T00:00:00+00:00\tShipped\tB1\t1\t100\n", encoding="utf-8")
+    out = json.loads(run("ingest", str(path), "--json").stdout)
+    assert out["customers"] is None and out["format"] == "amazon_all_orders"
+
+
+def test_forced_format(tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_text("date,amount\n2024-01-01,5\n", encoding="utf-8")
+    assert json.loads(run("ingest", str(path), "--json", "--format", "generic").stdout)["revenue"] == 5
+
+
+def test_unanalysable_file_exit_2_with_message(tmp_path):
+    path = tmp_path / "page.csv"
+    path.write_text("<html><body>login</body></html>", encoding="utf-8")
+    proc = run("--lang", "ja", "ingest", str(path), "--json")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "HTML" in proc.stderr and "Traceback" not in proc.stderr

@@ -1,0 +1,327 @@
+"""One realistic export per platform: detected, and its orders, customers and revenue exact.
+
+Every expected figure is computed by hand in the comments next to the rows.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from engine.ingest import ingest, list_presets
+from ingest_files import (AMAZON_HEADER, BASE_HEADER, COLORME_HEADER, ECUBE_HEADER,
+                          FUTURESHOP_HEADER, MAKESHOP_HEADER, NEXT_ENGINE_HEADER, RAKUTEN_HEADER,
+                          RAKUTEN_OLD_HEADER, SHOPIFY_HEADER, UCI_HEADER, YAHOO_HEADER, table)
+
+SALT = b"test-session"
+
+
+def check(book, *, fmt, orders, customers, revenue, rows_in, rows_kept, dropped):
+    s = book.summary()
+    assert s["format"] == fmt
+    assert s["orders"] == orders
+    assert s["customers"] == customers
+    assert s["revenue"] == pytest.approx(revenue)
+    assert s["rows_in"] == rows_in
+    assert s["rows_kept"] == rows_kept
+    assert s["rows_dropped"] == dropped
+    assert book.report.reconciles()
+    assert len(book.lines) == rows_kept
+
+
+def no_personal_data(book, *values):
+    """None of the given names / e-mails / phones anywhere in lines, orders or examples."""
+    text = book.lines.to_csv() + book.orders.to_csv() + repr(book.report.examples)
+    for v in values:
+        assert v not in text, v
+
+
+def test_every_platform_has_a_preset():
+    ids = {p.id for p in list_presets()}
+    assert {"shopify", "rakuten_rms", "rakuten_rms_old", "amazon_all_orders", "ecube", "base",
+            "yahoo", "futureshop", "makeshop", "colorme", "next_engine", "uci_online_retail",
+            "generic"} <= ids
+    assert list_presets()[-1].id == "generic"
+
+
+def test_shopify_totals_on_first_line_and_email_case():
+    first = {"Currency": "JPY", "Billing Name": "山田 太郎", "Billing Phone": "090-0000-0001"}
+    rows = [
+        # #1001: two lines, Total 5500 only on the first line -> 5500 once
+        {"Name": "#1001", "Email": "Taro@Example.jp", "Financial Status": "paid", "Total": "5500",
+         "Created at": "2024-01-05 09:03:00 +0900", "Lineitem quantity": "1",
+         "Lineitem name": "美容液", "Lineitem price": "3000", "Lineitem sku": "SER-1", **first},
+        {"Name": "#1001", "Email": "Taro@Example.jp", "Created at": "2024-01-05 09:03:00 +0900",
+         "Lineitem quantity": "2", "Lineitem name": "化粧水", "Lineitem price": "1000",
+         "Lineitem sku": "LOT-1"},
+        # exact duplicate of the line above -> duplicate_row
+        {"Name": "#1001", "Email": "Taro@Example.jp", "Created at": "2024-01-05 09:03:00 +0900",
+         "Lineitem quantity": "2", "Lineitem name": "化粧水", "Lineitem price": "1000",
+         "Lineitem sku": "LOT-1"},
+        # #1002: same customer, lower-case e-mail -> same key; 3300
+        {"Name": "#1002", "Email": "taro@example.jp", "Financial Status": "paid", "Total": "3300",
+         "Created at": "2024-02-05 23:30:00 +0900", "Lineitem quantity": "1",
+         "Lineitem name": "美容液", "Lineitem price": "3000"},
+        # #1003 voided + Cancelled at -> cancelled
+        {"Name": "#1003", "Email": "hana@example.jp", "Financial Status": "voided", "Total": "3000",
+         "Created at": "2024-02-06 10:00:00 +0900", "Cancelled at": "2024-02-06 11:00:00 +0900",
+         "Lineitem quantity": "1", "Lineitem name": "美容液", "Lineitem price": "3000"},
+        # #1004 refunded -> returned
+        {"Name": "#1004", "Email": "jiro@example.jp", "Financial Status": "refunded", "Total": "2000",
+         "Created at": "2024-02-07 10:00:00 +0900", "Lineitem quantity": "1",
+         "Lineitem name": "洗顔料", "Lineitem price": "2000"},
+        # #1005 partially refunded: 4000 - 1000 = 3000
+        {"Name": "#1005", "Email": "jiro@example.jp", "Financial Status": "partially_refunded",
+         "Total": "4000", "Refunded Amount": "1000", "Created at": "2024-02-08 10:00:00 +0900",
+         "Lineitem quantity": "2", "Lineitem name": "洗顔料", "Lineitem price": "2000"},
+        # #1006 free sample, store in New York: 20:00 -0500 = 10:00 next day in Japan; revenue 0
+        {"Name": "#1006", "Email": "hana@example.jp", "Financial Status": "paid", "Total": "0",
+         "Created at": "2024-02-29 20:00:00 -0500", "Lineitem quantity": "1",
+         "Lineitem name": "サンプル 定期便お試し", "Lineitem price": "0"},
+    ]
+    book = ingest(table(SHOPIFY_HEADER, rows), "orders_export.csv", salt=SALT)
+    # kept: #1001 5500, #1002 3300, #1005 3000, #1006 0 -> 11800; taro, jiro, hana
+    check(book, fmt="shopify", orders=4, customers=3, revenue=11800, rows_in=8, rows_kept=5,
+          dropped={"cancelled": 1, "duplicate_row": 1, "returned": 1})
+    o = book.orders.set_index("order_id")
+    assert o.loc["#1001", "n_products"] == 2
+    assert o.loc["#1001", "customer_id"] == o.loc["#1002", "customer_id"] == "taro@example.jp"
+    assert o.loc["#1006", "order_date"] == pd.Timestamp("2024-03-01 10:00:00")
+    assert o.loc["#1006", "subscription"]
+    assert book.summary()["date_max"] == "2024-03-01"
+    no_personal_data(book, "山田", "090-0000-0001", "Taro@Example.jp")
+
+
+def _rakuten_row(order, status, when, total, last, first, phone, email, item, price, qty, **extra):
+    p1, p2, p3 = phone.split("-")
+    return {"注文番号": order, "ステータス": status, "注文日時": when, "注文日": when[:10],
+            "合計金額": total, "請求金額": total, "注文者姓": last, "注文者名": first,
+            "注文者電話番号1": p1, "注文者電話番号2": p2, "注文者電話番号3": p3,
+            "注文者メールアドレス": email, "商品名": item, "単価": price, "個数": qty, **extra}
+
+
+def test_rakuten_rms_cp932_totals_on_every_row_and_name_phone_key():
+    rows = [
+        # same buyer 髙橋 一郎 in two orders, e-mail masked differently per order
+        _rakuten_row("364012-20240105-0000001", "発送済", "2024-01-05 09:03:00", "8800", "髙橋", "一郎",
+                     "090-0000-0001", "a1b2c3@pc.fw.rakuten.ne.jp", "Tシャツ①", "3000", "2",
+                     商品明細ID="1"),
+        _rakuten_row("364012-20240105-0000001", "発送済", "2024-01-05 09:03:00", "8800", "髙橋", "一郎",
+                     "090-0000-0001", "a1b2c3@pc.fw.rakuten.ne.jp", "靴下", "2800", "1", 商品明細ID="2"),
+        _rakuten_row("364012-20240210-0000002", "発送済", "2024-02-10 12:00:00", "5500", "髙橋", "一郎",
+                     "090-0000-0001", "d4e5f6@pc.fw.rakuten.ne.jp", "㈱コラボ パーカー", "5500", "1",
+                     商品明細ID="3"),
+        _rakuten_row("364012-20240301-0000003", "キャンセル確定", "2024-03-01 08:00:00", "4000", "佐藤",
+                     "花子", "090-0000-0002", "g7h8@pc.fw.rakuten.ne.jp", "靴下", "4000", "1",
+                     商品明細ID="4"),
+        _rakuten_row("364012-20240302-0000004", "発送済", "2024-03-02 08:00:00", "6000", "佐藤", "花子",
+                     "090-0000-0002", "i9j0@pc.fw.rakuten.ne.jp", "ワンピース", "6000", "1",
+                     商品明細ID="5", 申込番号="T-001"),
+    ]
+    book = ingest(table(RAKUTEN_HEADER, rows, encoding="cp932"), "RMS_orders.csv", salt=SALT)
+    # 8800 (counted once) + 5500 + 6000 = 20300; buyers 髙橋 and 佐藤
+    check(book, fmt="rakuten_rms", orders=3, customers=2, revenue=20300, rows_in=5, rows_kept=4,
+          dropped={"cancelled": 1})
+    assert book.report.encoding == "cp932"
+    assert "ingest.notice.key_name_phone" in book.report.notices
+    assert {"Tシャツ①", "㈱コラボ パーカー"} <= set(book.lines["product"])
+    o = book.orders.set_index("order_id")
+    assert o.loc["364012-20240105-0000001", "customer_id"] == o.loc["364012-20240210-0000002", "customer_id"]
+    assert o.loc["364012-20240302-0000004", "subscription"]
+    no_personal_data(book, "髙橋", "佐藤", "0000-0001", "a1b2c3@")
+
+
+def test_rakuten_rms_old_layout_with_invalid_total():
+    def row(order, total, last, phone3, item, price, qty, status="発送済"):
+        return {"受注番号": order, "受注ステータス": status, "注文日時": "2018-06-01 10:00:00",
+                "合計金額(-99999=無効値)": total, "注文者名字": last, "注文者名前": "太郎",
+                "注文者電話番号１": "03", "注文者電話番号２": "0000", "注文者電話番号３": phone3,
+                "メールアドレス": "x@pc.fw.rakuten.ne.jp", "商品名": item, "単価": price, "個数": qty}
+    rows = [row("100-1", "5000", "田中", "1111", "米 5kg", "2500", "2"),
+            row("100-1", "5000", "田中", "1111", "送料", "0", "1"),
+            # -99999 = no value: the lines add up to 1500 x 2 = 3000
+            row("100-2", "-99999", "鈴木", "2222", "米 2kg", "1500", "2")]
+    book = ingest(table(RAKUTEN_OLD_HEADER, rows, encoding="cp932"), "old.csv", salt=SALT)
+    check(book, fmt="rakuten_rms_old", orders=2, customers=2, revenue=8000, rows_in=3, rows_kept=3,
+          dropped={})
+    assert book.lines["is_product"].tolist() == [True, False, True]
+
+
+def test_amazon_all_orders_has_no_customers():
+    def row(oid, when, status, product, qty, price):
+        return {"amazon-order-id": oid, "purchase-date": when, "order-status": status,
+                "product-name": product, "sku": product[:3], "asin": "B000000000", "quantity": qty,
+                "currency": "JPY", "item-price": price, "ship-city": "渋谷区"}
+    rows = [row("503-1111111-1111111", "2024-01-05T00:03:00+00:00", "Shipped", "緑茶 100g", "2", "3000"),
+            row("503-1111111-1111111", "2024-01-05T00:03:00+00:00", "Shipped", "急須", "1", "1500"),
+            # 20:00 UTC on Jan 31 is 05:00 on Feb 1 in Japan
+            row("503-2222222-2222222", "2024-01-31T20:00:00+00:00", "Shipped", "緑茶 100g", "1", "2000"),
+            row("503-3333333-3333333", "2024-02-02T00:00:00+00:00", "Cancelled", "急須", "1", ""),
+            row("503-4444444-4444444", "2024-02-03T00:00:00+00:00", "Pending", "急須", "1", "")]
+    book = ingest(table(AMAZON_HEADER, rows, delimiter="\t"), "all_orders.txt")
+    check(book, fmt="amazon_all_orders", orders=2, customers=None, revenue=6500, rows_in=5,
+          rows_kept=3, dropped={"cancelled": 1, "status_invalid": 1})
+    assert not book.report.has_customers
+    assert "ingest.notice.no_buyer_amazon" in book.report.notices
+    assert book.orders["customer_id"].isna().all() and book.lines["customer_id"].isna().all()
+    assert book.summary()["date_max"] == "2024-02-01"
+
+
+def test_ecube_nonproduct_lines_guest_and_statuses():
+    def row(oid, member, email, status, when, total, detail, item, price, qty, kind="商品"):
+        return {"注文ID": oid, "注文番号": oid, "会員ID": member, "お名前(姓)": "山本", "お名前(名)": "一",
+                "メールアドレス": email, "TEL": "09000000003", "支払合計": total, "合計": total,
+                "対応状況(名称)": status, "受注日": when, "注文詳細ID": detail, "商品名": item,
+                "価格": price, "個数": qty, "明細区分(名称)": kind}
+    rows = [
+        # order 1 (member 12): two products + 送料 + 手数料 rows, 支払合計 7260 on every row
+        row("1", "12", "m12@example.jp", "発送済み", "2024-07-10 10:00:00", "7260", "1", "水ようかん詰め合わせ", "3000", "1"),
+        row("1", "12", "m12@example.jp", "発送済み", "2024-07-10 10:00:00", "7260", "2", "お中元ギフト①セット", "3000", "1"),
+        row("1", "12", "m12@example.jp", "発送済み", "2024-07-10 10:00:00", "7260", "3", "送料", "800", "1", "送料"),
+        row("1", "12", "m12@example.jp", "発送済み", "2024-07-10 10:00:00", "7260", "4", "手数料", "0", "1", "手数料"),
+        # order 2: guest (no member id) -> key is the e-mail, lower-cased
+        row("2", "", "Guest@Example.jp", "新規受付", "2024-12-01 09:00:00", "5000", "5", "お歳暮ハム", "4200", "1"),
+        row("2", "", "Guest@Example.jp", "新規受付", "2024-12-01 09:00:00", "5000", "6", "送料", "800", "1", "送料"),
+        row("3", "12", "m12@example.jp", "キャンセル", "2024-12-02 09:00:00", "3000", "7", "羊羹", "3000", "1"),
+        row("4", "34", "m34@example.jp", "返品", "2024-12-03 09:00:00", "3000", "8", "羊羹", "3000", "1"),
+        # order 5: free sample, kept with revenue 0
+        row("5", "34", "m34@example.jp", "発送済み", "2024-12-04 09:00:00", "0", "9", "試食サンプル", "0", "1"),
+    ]
+    book = ingest(table(ECUBE_HEADER, rows, encoding="cp932"), "order_20241231.csv", salt=SALT)
+    # 7260 + 5000 + 0 = 12260; customers 12, guest@example.jp, 34
+    check(book, fmt="ecube", orders=3, customers=3, revenue=12260, rows_in=9, rows_kept=7,
+          dropped={"cancelled": 1, "returned": 1})
+    o = book.orders.set_index("order_id")
+    assert o.loc["1", "n_products"] == 2
+    assert o.loc["2", "customer_id"] == "guest@example.jp"
+    assert o.loc["1", "customer_id"] == "12"
+    assert (~book.lines["is_product"]).sum() == 3
+    assert "お中元ギフト①セット" in set(book.lines["product"])
+
+
+def test_base_every_row_totals():
+    def row(oid, when, email, item, price, qty, total, status="対応済"):
+        return {"注文ID": oid, "注文日時": when, "氏名(姓)": "木村", "氏名(名)": "咲", "電話番号": "080-0000-0004",
+                "メールアドレス": email, "商品名": item, "バリエーション": "M", "価格": price, "数量": qty,
+                "合計金額": total, "発送状況": status}
+    rows = [row("A1", "2024-04-01 10:00:00", "saki@example.com", "ニット", "3000", "2", "6600"),
+            row("A1", "2024-04-01 10:00:00", "saki@example.com", "送料", "600", "1", "6600"),
+            row("A2", "2024-04-02 10:00:00", "saki@example.com", "ニット", "3000", "1", "3300", "キャンセル"),
+            row("A3", "2024-05-01 10:00:00", "SAKI@example.com", "靴下", "2200", "1", "2200")]
+    book = ingest(table(BASE_HEADER, rows), "base_orders.csv", salt=SALT)
+    check(book, fmt="base", orders=2, customers=1, revenue=8800, rows_in=4, rows_kept=3,
+          dropped={"cancelled": 1})
+
+
+def test_yahoo_joined_order_and_item_file():
+    def row(oid, when, status, email, line, item, price, qty, total):
+        return {"OrderId": oid, "OrderTime": when, "OrderStatus": status, "BillLastName": "松本",
+                "BillFirstName": "健", "BillPhoneNumber": "09000000005", "BillMailAddress": email,
+                "TotalPrice": total, "Total": total, "LineId": line, "ItemId": item, "Title": item,
+                "UnitPrice": price, "Quantity": qty, "LineSubTotal": str(int(price) * int(qty))}
+    rows = [row("store-10000001", "2024/06/01 10:00:00", "5", "a@example.ne.jp", "1", "tea", "1500", "2", "4400"),
+            row("store-10000001", "2024/06/01 10:00:00", "5", "a@example.ne.jp", "2", "cup", "1400", "1", "4400"),
+            row("store-10000002", "2024/06/02 10:00:00", "4", "a@example.ne.jp", "1", "tea", "1500", "1", "1500"),
+            row("store-10000003", "2024/06/03 10:00:00", "2", "b@example.ne.jp", "1", "cup", "1100", "1", "1100")]
+    book = ingest(table(YAHOO_HEADER, rows), "yahoo.csv", salt=SALT)
+    check(book, fmt="yahoo", orders=2, customers=2, revenue=5500, rows_in=4, rows_kept=3,
+          dropped={"cancelled": 1})
+
+
+def test_futureshop_member_id_and_return():
+    rows = [{"受注コード": "FS-1", "注文日時": "2024/03/01 10:00:00", "会員ID": "M001", "メールアドレス": "k@example.jp",
+             "商品番号": "P1", "商品名": "石鹸", "数量": "2", "単価": "1500", "合計金額": "5000", "受注ステータス": "発送済"},
+            {"受注コード": "FS-1", "注文日時": "2024/03/01 10:00:00", "会員ID": "M001", "メールアドレス": "k@example.jp",
+             "商品番号": "P2", "商品名": "タオル", "数量": "1", "単価": "2000", "合計金額": "5000", "受注ステータス": "発送済"},
+            {"受注コード": "FS-2", "注文日時": "2024/03/02 10:00:00", "会員ID": "", "メールアドレス": "g@example.jp",
+             "商品番号": "P2", "商品名": "タオル", "数量": "1", "単価": "2000", "合計金額": "2000", "受注ステータス": "返品"}]
+    book = ingest(table(FUTURESHOP_HEADER, rows, encoding="cp932"), "fs.csv", salt=SALT)
+    check(book, fmt="futureshop", orders=1, customers=1, revenue=5000, rows_in=3, rows_kept=2,
+          dropped={"returned": 1})
+    assert book.orders["customer_id"].tolist() == ["M001"]
+
+
+def test_makeshop_date_only_and_cancel_status():
+    def row(day, oid, status, item, price, qty, total):
+        return {"日付": day, "注文時間": "103309", "注文番号": oid, "処理状況": status, "注文者": "井上 真",
+                "会員ID": "ms-77", "メールアドレス": "m@example.jp", "商品名": item, "数量": qty,
+                "販売価格": price, "合計金額": total}
+    rows = [row("2022/8/10", "P171323551145213731", "配送", "帽子", "1000", "2", "3000"),
+            row("2022/8/10", "P171323551145213731", "配送", "送料", "1000", "1", "3000"),
+            row("2022/8/11", "P171323551145213732", "注文キャンセル", "帽子", "1000", "1", "1000"),
+            row("2022/8/12", "P171323551145213733", "配送", "帽子", "1000", "1", "1000")]
+    book = ingest(table(MAKESHOP_HEADER, rows, encoding="cp932"), "makeshop.csv", salt=SALT)
+    check(book, fmt="makeshop", orders=2, customers=1, revenue=4000, rows_in=4, rows_kept=3,
+          dropped={"cancelled": 1})
+    assert book.summary()["date_min"] == "2022-08-10"
+
+
+def test_colorme_sales():
+    rows = [{"売上ID": "1001", "受注日": "2024-10-01 10:00:00", "顧客ID": "c1", "商品名": "器", "販売価格": "2500",
+             "販売個数": "2", "合計金額": "5500"},
+            {"売上ID": "1001", "受注日": "2024-10-01 10:00:00", "顧客ID": "c1", "商品名": "箸", "販売価格": "500",
+             "販売個数": "1", "合計金額": "5500"},
+            {"売上ID": "1002", "受注日": "2024-10-02 10:00:00", "顧客ID": "c1", "商品名": "器", "販売価格": "2500",
+             "販売個数": "1", "合計金額": "2500", "キャンセル": "キャンセル"},
+            {"売上ID": "1003", "受注日": "2024-10-03 10:00:00", "顧客ID": "c2", "商品名": "箸", "販売価格": "1500",
+             "販売個数": "1", "合計金額": "1500"}]
+    book = ingest(table(COLORME_HEADER, rows, encoding="cp932"), "colorme.csv", salt=SALT)
+    check(book, fmt="colorme", orders=2, customers=2, revenue=7000, rows_in=4, rows_kept=3,
+          dropped={"cancelled": 1})
+
+
+def test_next_engine_generic_order_csv():
+    def row(oid, email, item, price, qty, total):
+        return {"店舗伝票番号": oid, "受注日": "2024/09/01 10:00:00", "受注名": "小林 誠", "受注電話番号": "09000000006",
+                "受注メールアドレス": email, "合計金額": total, "商品名": item, "商品コード": item[:2],
+                "商品価格": price, "受注数量": qty}
+    rows = [row("NE-1", "kobayashi@example.jp", "そば 2食", "1500", "2", "3300"),
+            row("NE-1", "kobayashi@example.jp", "つゆ", "300", "1", "3300"),
+            row("NE-2", "Kobayashi@Example.jp", "そば 2食", "1500", "1", "2200")]
+    book = ingest(table(NEXT_ENGINE_HEADER, rows, encoding="cp932"), "ne.csv", salt=SALT)
+    check(book, fmt="next_engine", orders=2, customers=1, revenue=5500, rows_in=3, rows_kept=3,
+          dropped={})
+
+
+def test_uci_online_retail_cancel_invoices_and_postage():
+    rows = [
+        ["536365", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "6", "12/1/2010 8:26", "2.55", "17850.0", "United Kingdom"],  # 15.30
+        ["536365", "71053", "WHITE METAL LANTERN", "6", "12/1/2010 8:26", "3.39", "17850.0", "United Kingdom"],  # 20.34
+        ["536365", "POST", "POSTAGE", "1", "12/1/2010 8:26", "18.00", "17850.0", "United Kingdom"],  # 18.00, not a product
+        ["C536379", "D", "Discount", "-1", "12/1/2010 9:41", "27.50", "14527.0", "United Kingdom"],  # invoice_cancel
+        ["536380", "22961", "JAM MAKING SET PRINTED", "-3", "12/1/2010 9:45", "1.45", "17809.0", "United Kingdom"],  # negative_quantity
+        ["536381", "22139", "RETROSPOT TEA SET CERAMIC 11 PC", "2", "12/1/2010 9:41", "4.95", "", "United Kingdom"],  # 9.90, no customer
+        ["536382", "22139", "RETROSPOT TEA SET CERAMIC 11 PC", "1", "12/2/2010 10:00", "4.95", "17850", "United Kingdom"],  # 4.95
+    ]
+    data = table(UCI_HEADER, [dict(zip(UCI_HEADER, r)) for r in rows])
+    book = ingest(data, "Online Retail.csv")
+    # 15.30 + 20.34 + 18.00 + 9.90 + 4.95 = 68.49; the only known customer is 17850
+    check(book, fmt="uci_online_retail", orders=3, customers=1, revenue=68.49, rows_in=7,
+          rows_kept=5, dropped={"invoice_cancel": 1, "negative_quantity": 1})
+    o = book.orders.set_index("order_id")
+    assert o.loc["536365", "n_products"] == 2
+    assert o.loc["536365", "customer_id"] == o.loc["536382", "customer_id"] == "17850"
+    assert pd.isna(o.loc["536381", "customer_id"])
+    assert book.summary()["date_min"] == "2010-12-01" and book.summary()["date_max"] == "2010-12-02"
+
+
+def test_generic_synonyms_fullwidth_amounts_and_japanese_dates():
+    header = ["顧客ID", "注文番号", "購入日", "合計金額（税込）"]
+    rows = [["K1", "1", "2024/1/5 9:03", "¥1,200"],
+            ["K1", "2", "2024年1月6日", "１，０００円"],
+            ["K2", "3", "R6.1.7", "2000"],
+            ["K2", "4", "20240108", "(500)"],        # negative total -> returned
+            ["K3", "5", "45300", "3,000"],           # Excel serial 45300 = 2024-01-09
+            ["K3", "6", "不明", "100"]]              # no_date
+    book = ingest(table(header, [dict(zip(header, r)) for r in rows]), "顧客別売上.csv")
+    check(book, fmt="generic", orders=4, customers=3, revenue=7200, rows_in=6, rows_kept=4,
+          dropped={"no_date": 1, "returned": 1})
+    assert book.orders["order_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-09"]
+
+
+def test_generic_without_order_id_each_row_is_an_order():
+    data = "date,customer_id,amount\n2024-01-01,a,100\n2024-01-01,a,100\n2024-01-02,b,50\n,,\n"
+    book = ingest(data.encode(), "simple.csv")
+    # the second row is an exact duplicate; the last is blank
+    check(book, fmt="generic", orders=2, customers=2, revenue=150, rows_in=4, rows_kept=2,
+          dropped={"blank_row": 1, "duplicate_row": 1})
