@@ -24,6 +24,7 @@ pages = [
     st.Page("pages/home.py", title=tr("ui.nav.home"), icon=":material/home:", default=True),
     st.Page("pages/diagnosis.py", title=tr("ui.nav.diagnosis"), icon=":material/edit_note:", url_path="diagnosis"),
     st.Page("pages/result.py", title=tr("ui.nav.result"), icon=":material/monitoring:", url_path="result"),
+    st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
 ]
 st.navigation(pages).run()
 st.sidebar.caption(tr("ui.sidebar.privacy"))

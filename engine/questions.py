@@ -103,7 +103,8 @@ class Step:
 
 
 def _question(row: dict[str, Any]) -> Question:
-    texts = tuple(sorted((k, v) for k, v in row.items() if k.startswith(("label_", "help_", "short_"))))
+    prefixes = ("label_", "help_", "short_")
+    texts = tuple(sorted((k, v) for k, v in row.items() if k.startswith(prefixes)))
     choices = tuple(Choice(c["id"], c["label_ja"], c["label_en"]) for c in row.get("choices", []))
     return Question(
         id=row["id"], type=row["type"], unit=row.get("unit"), min=row.get("min"),

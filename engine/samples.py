@@ -146,6 +146,7 @@ def large_lineitem_csv(n_rows: int, n_customers: int, years: int = 3, seed: int 
     span = int(years * 365.25 * 86400)
     when = np.sort(end - rng.integers(0, span, n_orders).astype("timedelta64[s]"))
     catalogue = _generic_catalogue()
+    base = rng.integers(0, len(catalogue), n_orders, dtype=np.int16)
     names = pa.array([c[0] for c in catalogue])
     prices = np.array([c[1] for c in catalogue], dtype=np.int64)
     text_out = encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig")
@@ -162,7 +163,9 @@ def large_lineitem_csv(n_rows: int, n_customers: int, years: int = 3, seed: int 
         first, final = int(order_of_row[0]), int(order_of_row[-1]) + 1
         # cast + replace is many times faster than pc.strftime: "2024-01-05 09:03:00" -> "/"
         dates = pc.replace_substring(pa.array(when[first:final]).cast(pa.string()), "-", "/")
-        product = rng.integers(0, len(catalogue), stop - start)
+        # An order's lines are distinct products (no exact duplicate rows): base + line number.
+        line_no = rows - (ends[order_of_row] - sizes[order_of_row])
+        product = (base[order_of_row] + line_no) % len(catalogue)
         qty = 1 + (rng.random(stop - start) < 0.1).astype(np.int64)
         table = pa.table({
             "注文番号": pa.array(100000 + order_of_row),

@@ -134,13 +134,18 @@ def _v1(conn: Connection) -> None:
     meta.create_all(conn)
 
 
+def v2_columns_ddl(dialect: Any) -> list[str]:
+    """The ALTER TABLE statements of v2 in `dialect`'s types (standard SQL, any database)."""
+    return [f"ALTER TABLE diagnoses ADD COLUMN {name} {type_.compile(dialect=dialect)}"
+            for name, type_ in (("client_key", String(CLIENT_MAX)), ("segments", Text()),
+                                ("assumptions", Text()), ("data_kpis", Text()))]
+
+
 def _v2(conn: Connection) -> None:
     """Aggregated segment figures, KPIs from the order data, plan assumptions, and a folded
     client key for look-ups (so "ＡＢＣ商店" and "abc商店" are one client)."""
-    for name, type_ in (("client_key", String(CLIENT_MAX)), ("segments", Text()),
-                        ("assumptions", Text()), ("data_kpis", Text())):
-        ddl = type_.compile(dialect=conn.dialect)
-        conn.execute(text(f"ALTER TABLE diagnoses ADD COLUMN {name} {ddl}"))
+    for statement in v2_columns_ddl(conn.dialect):
+        conn.execute(text(statement))
     old = Table("diagnoses", MetaData(), Column("id", Integer), Column("client", String),
                 Column("client_key", String))
     for row in conn.execute(select(old.c.id, old.c.client)).all():
@@ -190,7 +195,7 @@ _LIST_KEYS = re.compile(r"^(lists?|customer_?lists?|orders?|lines|rows|raw|dorma
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)0\d{1,4}-?\d{1,4}-?\d{3,4}(?!\d)")
 # An aggregate table has a row per segment, rank or month, not per customer or order.
-MAX_AGGREGATE_ROWS = 1000
+MAX_AGGREGATE_ROWS = 500
 
 _FIELDS = ("answers", "scores", "kpis", "data_kpis", "segments", "plan", "assumptions")
 _ALIASES = {"areas": "scores"}

@@ -59,7 +59,7 @@ def test_every_trigger_refers_to_real_questions_choices_kpis_and_areas():
                     assert set(values) <= set(question.choice_ids()), (action.id, values)
 
 
-# --- triggering ------------------------------------------------------------------------------------
+# --- triggering -----------------------------------------------------------------------------------
 
 def test_conditions_met_all_and_any():
     spec = ActionSpec("x", "D", ("fan_building",), {
@@ -115,7 +115,7 @@ def test_all_unknown_asks_for_the_numbers_first():
     assert result.actions[0].top is True
 
 
-# --- ordering ---------------------------------------------------------------------------------------
+# --- ordering -------------------------------------------------------------------------------------
 
 def test_plan_is_weakest_area_first_stable_and_top_three_marked():
     result = diagnose(SHOP, "ja")
@@ -138,7 +138,7 @@ def test_action_is_filed_under_its_weakest_area():
     assert newsletter.area == "fan_building"
 
 
-# --- diagnose() as a whole --------------------------------------------------------------------------
+# --- diagnose() as a whole ------------------------------------------------------------------------
 
 def test_to_json_has_exactly_the_public_keys():
     data = diagnose(SHOP, "ja").to_json()

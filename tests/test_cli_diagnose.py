@@ -1,4 +1,5 @@
-"""Specification of `python -m engine diagnose` (engine/commands/diagnose.py), run as a user would."""
+"""Specification of `python -m engine diagnose` (engine/commands/diagnose.py), run as a user would
+run it."""
 from __future__ import annotations
 
 import json

@@ -53,9 +53,10 @@ def test_dates_are_naive_nanosecond_timestamps():
 
 
 def test_member_ids_and_emails_are_normalised():
-    assert normalise_member_id(pd.Series(["17850.0", " A01 ", "", "ＡＢ１"])).tolist() == ["17850", "A01", pd.NA, "AB1"]
-    assert normalise_email(pd.Series(["Taro@Example.JP ", "not-mail", ""])).tolist() == [
-        "taro@example.jp", pd.NA, pd.NA]
+    ids = normalise_member_id(pd.Series(["17850.0", " A01 ", "", "ＡＢ１"]))
+    assert ids.fillna("<NA>").tolist() == ["17850", "A01", "<NA>", "AB1"]
+    emails = normalise_email(pd.Series(["Taro@Example.JP ", "not-mail", ""]))
+    assert emails.fillna("<NA>").tolist() == ["taro@example.jp", "<NA>", "<NA>"]
     assert normalise_email(pd.Series(["x1@pc.fw.rakuten.ne.jp"]), r"@.*fw\.rakuten\.ne\.jp$").isna().all()
 
 

@@ -312,6 +312,7 @@ def test_large_lineitem_csv_has_exact_rows_and_generic_header():
     # order numbers follow the dates, and an order's rows are adjacent with one date
     assert dates.groupby(frame["注文番号"]).nunique().max() == 1
     assert frame["注文番号"].is_monotonic_increasing
+    assert not frame.duplicated().any()      # the reader would drop exact duplicates
     per_customer = frame.drop_duplicates("注文番号").groupby("会員ID").size()
     assert per_customer.max() > 3 * per_customer.median()
     small = samples.large_lineitem_csv(10, 5, encoding="utf-8").decode("utf-8")

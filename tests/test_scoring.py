@@ -35,7 +35,7 @@ def rule_score(rule_id: str, value) -> float:
     return rule.score(value)
 
 
-# --- the generic evaluator (hand-built rules, independent of scoring.toml) -------------------------
+# --- the generic evaluator (hand-built rules, independent of scoring.toml) ------------------------
 
 def test_interpolate_is_piecewise_linear_and_flat_outside():
     points = [[0, 0], [10, 50], [20, 100]]
@@ -109,7 +109,7 @@ def test_levels_follow_the_thresholds_of_the_toml():
     assert [level_label(x, "ja") for x in ("good", "caution", "poor")] == ["良好", "注意", "要改善"]
 
 
-# --- scoring.toml as a whole -----------------------------------------------------------------------
+# --- scoring.toml as a whole ----------------------------------------------------------------------
 
 def test_the_six_areas_in_order_with_labels_in_both_languages():
     assert area_ids() == AREAS

@@ -340,3 +340,20 @@ def test_the_sqlite_file_and_its_folder_are_created(tmp_path: Path) -> None:
 
 def test_client_key_folds_width_case_and_spaces() -> None:
     assert client_key("  ＡＢＣ　 Shop ") == client_key("abc shop") == "abc shop"
+
+
+def test_the_schema_is_plain_sql_that_postgresql_accepts() -> None:
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from engine.store import DIAGNOSES, v2_columns_ddl
+
+    dialect = postgresql.dialect()
+    create = str(CreateTable(DIAGNOSES).compile(dialect=dialect))
+    assert "SERIAL" in create and "AUTOINCREMENT" not in create
+    assert "TIMESTAMP WITHOUT TIME ZONE" in create
+    assert v2_columns_ddl(dialect) == [
+        "ALTER TABLE diagnoses ADD COLUMN client_key VARCHAR(200)",
+        "ALTER TABLE diagnoses ADD COLUMN segments TEXT",
+        "ALTER TABLE diagnoses ADD COLUMN assumptions TEXT",
+        "ALTER TABLE diagnoses ADD COLUMN data_kpis TEXT"]

@@ -73,8 +73,8 @@ def _neg_mean_ll(log_theta: np.ndarray, d: _Data, penalizer: float
         - w4 * inv_b_x1
     w = d.w
     total = w.sum()
-    value = -(w @ ll) / total + penalizer * np.sum(theta ** 2)
-    grad = -np.array([w @ g_r, w @ g_alpha, w @ g_a, w @ g_b]) / total
+    value = -np.sum(w * ll) / total + penalizer * np.sum(theta ** 2)
+    grad = -np.array([np.sum(w * g) for g in (g_r, g_alpha, g_a, g_b)]) / total
     grad = grad * theta + 2 * penalizer * theta ** 2   # chain rule to log-parameters
     return float(value), grad
 
@@ -116,7 +116,7 @@ class BetaGeoModel:
     def loglik(self, frequency: Any, recency: Any, T: Any, weights: Any = None) -> float:
         """Total log-likelihood of the data under the fitted parameters."""
         d = _Data.build(frequency, recency, T, weights)
-        return float(d.w @ _loglik_terms(np.array(self._theta()), d)[0])
+        return float(np.sum(d.w * _loglik_terms(np.array(self._theta()), d)[0]))
 
     def p_alive(self, x: Any, t_x: Any, T: Any) -> np.ndarray:
         """P(still a customer at T | x repeat purchases, last at t_x); 1 for x = 0."""

@@ -61,8 +61,8 @@ def _neg_mean_ll(log_theta: np.ndarray, d: _Data, penalizer: float
     g_v = q / v - (p * d.x + q) / (v + d.x * d.m)
     w = d.w
     total = w.sum()
-    value = -(w @ ll) / total + penalizer * np.sum(theta ** 2)
-    grad = -np.array([w @ g_p, w @ g_q, w @ g_v]) / total * theta + 2 * penalizer * theta ** 2
+    value = -np.sum(w * ll) / total + penalizer * np.sum(theta ** 2)
+    grad = -np.array([np.sum(w * g) for g in (g_p, g_q, g_v)]) / total * theta + 2 * penalizer * theta ** 2
     return float(value), grad
 
 
@@ -93,7 +93,7 @@ class GammaGammaModel:
                        n_customers=w.sum(), gtol=cfg["gtol"], max_iter=cfg["max_iter"],
                        log_bound=cfg["log_bound"])
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in res.params)))
-        self.loglik_ = float(w @ _loglik(res.params, data)) if np.all(
+        self.loglik_ = float(np.sum(w * _loglik(res.params, data))) if np.all(
             np.isfinite(res.params)) else float("-inf")
         # The mean spend p·v/(q−1) is finite only for q > 1.
         self.converged_ = bool(res.converged and self.params_["q"] > 1)

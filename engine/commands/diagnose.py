@@ -1,4 +1,4 @@
-"""`python -m engine diagnose ANSWERS.json [--json]`: the ten-question diagnosis on the command line.
+"""`python -m engine diagnose ANSWERS.json [--json]`: the ten-question diagnosis, command line.
 
 ANSWERS.json is {"answers": {question_id: value}}: yen as integers, percents 0-100, null for
 「わからない」. Prints the diagnosis JSON (`Diagnosis.to_json`) or a short summary. Invalid
@@ -51,7 +51,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Diagnose a shop from its answers to the ten questions (and follow-ups).",
         epilog=questions_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("answers", metavar="ANSWERS.json", help=t("diagnosis.cli.help_answers", "en"))
+    parser.add_argument("answers", metavar="ANSWERS.json",
+                        help=t("diagnosis.cli.help_answers", "en"))
     parser.add_argument("--json", action="store_true", help=t("diagnosis.cli.help_json", "en"))
     parser.set_defaults(run=run)
     return parser

@@ -118,7 +118,10 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _header(text: str, delimiter: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text[:_SNIFF_CHARS]), delimiter=delimiter), [])
+    try:
+        first = next(csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise IngestError("ingest.error.unreadable") from exc
     return _dedupe(first)
 
 
@@ -144,7 +147,7 @@ def _read_python(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFr
     """Slow, forgiving path: short rows padded, surplus empty cells trimmed, the rest counted."""
     width = len(names)
     rows, bad, examples = [], 0, []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader, None)
     for row in reader:
         if not row:

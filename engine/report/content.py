@@ -10,6 +10,7 @@ The input is a plain dict so the report works with whatever the session has:
     ranks, dormant, plan                          — tables (plan: action, target, contacts,
                                                     cost, expected profit, ROI)
     assumptions {name: value}                     — the plan's stated defaults
+    history    DataFrame (created_at, label, score) — `Store.history(client)`: scores over time
     lists      {name: DataFrame}                  — customer lists the user chose (Excel only)
     cta        {"text", "url"}                    — call to action, empty by default
 A table is a DataFrame, a list of row dicts, a {name: number} dict or a {name: {col: value}}
@@ -48,6 +49,7 @@ class Report:
     actions: pd.DataFrame                    # step, title, why, area, first_step, top
     plan: pd.DataFrame | None
     assumptions: pd.DataFrame | None         # the plan's stated defaults (DM cost, margin, ...)
+    history: pd.DataFrame | None = None      # wide: one row per date, one column per area
     lists: dict[str, pd.DataFrame] = field(default_factory=dict)
     cta_text: str = ""
     cta_url: str = ""                        # only http(s), else empty
@@ -209,6 +211,7 @@ def build(report_input: Mapping[str, Any], lang: str = "ja") -> Report:
         actions=actions,
         plan=to_frame(src.get("plan")),
         assumptions=to_frame(src.get("assumptions"), name_col="label", value_col="value"),
+        history=_history(src.get("history")),
         lists=lists,
         cta_text=str(cta.get("text") or ""),
         cta_url=safe_url(cta.get("url")),
@@ -223,6 +226,21 @@ def _named_values(frame: pd.DataFrame | None, column: str, lang: str) -> pd.Data
     out = frame.copy()
     out[column] = out[column].map(lambda v: names.get(f"report.{column}.{v}", v))
     return out
+
+
+def _history(long: Any) -> pd.DataFrame | None:
+    """Scores over time (long: created_at, label or area, score) as date rows × area columns."""
+    frame = to_frame(long)
+    if frame is None or not {"created_at", "score"} <= set(frame.columns):
+        return None
+    name = "label" if "label" in frame.columns else "area"
+    frame = frame.assign(date=pd.to_datetime(frame["created_at"]).dt.strftime("%Y-%m-%d"))
+    keys = ["id", "date"] if "id" in frame.columns else ["date"]
+    wide = frame.pivot_table(index=keys, columns=name, values="score", aggfunc="last",
+                             sort=False, dropna=False)
+    wide = wide.reset_index().drop(columns=["id"], errors="ignore")
+    wide.columns.name = None
+    return wide
 
 
 def step_name(step: Any, lang: str) -> str:

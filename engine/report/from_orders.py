@@ -61,7 +61,8 @@ def sections(book: OrderBook, lang: str = "ja", lists: str = "none",
         if fitted.ok:
             out["segments"]["clusters"] = fitted.profile[
                 [f"name_{lang}", "size", "revenue_share", "recency_median", "frequency_median",
-                 "monetary_median"]].rename(columns={f"name_{lang}": "segment", "size": "customers"})
+                 "monetary_median"]].rename(
+                     columns={f"name_{lang}": "segment", "size": "customers"})
     except ImportError:
         out["notes"].append("clusters_unavailable")
     ranked = ranks.assign_ranks(table)

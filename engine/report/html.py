@@ -36,7 +36,8 @@ body { font-family: "Hiragino Kaku Gothic ProN", "Hiragino Sans", "Yu Gothic UI"
        line-height: 1.6; font-size: 14px; }
 header { border-bottom: 3px solid var(--accent); margin-bottom: 16px; }
 h1 { font-size: 24px; margin: 0 0 4px; color: var(--accent); }
-h2 { font-size: 18px; border-left: 6px solid var(--accent); padding-left: 8px; margin: 28px 0 10px; }
+h2 { font-size: 18px; border-left: 6px solid var(--accent); padding-left: 8px;
+     margin: 28px 0 10px; }
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .meta { color: var(--muted); margin: 0 0 8px; }
 .lead { font-size: 15px; }
@@ -55,7 +56,8 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 .cta { border: 2px solid var(--accent); border-radius: 6px; padding: 12px; margin-top: 24px; }
 .cta a { color: var(--accent); font-weight: bold; word-break: break-all; }
 svg.chart { display: block; margin: 8px 0 12px; font-family: inherit; }
-footer { margin-top: 32px; color: var(--muted); font-size: 11px; border-top: 1px solid var(--line); }
+footer { margin-top: 32px; color: var(--muted); font-size: 11px;
+         border-top: 1px solid var(--line); }
 @page { size: A4; margin: 15mm 12mm 15mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -126,7 +128,8 @@ def table(frame: pd.DataFrame, lang: str, columns: list[str] | None = None) -> s
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = ""
     if len(frame) > len(shown):
-        note = f'<p class="note">{esc(t("report.rows_cut", lang, shown=len(shown), total=len(frame)))}</p>'
+        cut = t("report.rows_cut", lang, shown=len(shown), total=len(frame))
+        note = f'<p class="note">{esc(cut)}</p>'
     return (f"<table{keep}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
             f"</table>{note}")
 
@@ -150,13 +153,25 @@ def _scores_section(rep: Report) -> str:
     for a in rep.areas.itertuples(index=False):
         conf = "–" if _missing(a.confidence) else f"{float(a.confidence) * 100:.0f}%"
         rows.append(f"<tr><td>{esc(a.label)}</td><td class=\"num\">{esc(fmt(a.score))}</td>"
-                    f"<td>{_level_badge(a.level, a.level_label)}</td><td class=\"num\">{esc(conf)}</td>"
+                    f"<td>{_level_badge(a.level, a.level_label)}</td>"
+                    f"<td class=\"num\">{esc(conf)}</td>"
                     f"<td>{esc(fmt(a.reason))}</td></tr>")
     head = "".join(f"<th>{esc(t(f'report.col.{c}', lang))}</th>"
                    for c in ("area", "score", "level", "confidence", "reason"))
     return (f'<section class="major first" id="scores"><h2>{esc(t("report.section.scores", lang))}'
             f"</h2>{chart}<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
             f"</tbody></table></section>")
+
+
+def _history_section(rep: Report) -> str:
+    if rep.history is None or len(rep.history) < 2:
+        return ""  # one diagnosis is not a trend
+    lang = rep.lang
+    areas = [c for c in rep.history.columns if c != "date"]
+    series = {a: [None if _missing(v) else float(v) for v in rep.history[a]] for a in areas}
+    chart = svg.line(rep.history["date"].tolist(), series, title=t("history.scores_over_time", lang))
+    return (f'<section id="history"><h2>{esc(t("history.scores_over_time", lang))}</h2>'
+            f"{chart}{table(rep.history, lang)}</section>")
 
 
 def _kpi_table(frame: pd.DataFrame, lang: str) -> str:
@@ -205,7 +220,8 @@ def _segments_section(rep: Report) -> str:
     if rep.dormant is not None:
         parts.append(_table_with_chart(t("report.section.dormant", lang), rep.dormant, lang))
     if rep.lists:
-        parts.append(f'<p class="note">{esc(t("report.lists_in_workbook", lang, n=len(rep.lists)))}</p>')
+        note = t("report.lists_in_workbook", lang, n=len(rep.lists))
+        parts.append(f'<p class="note">{esc(note)}</p>')
     if not parts:
         return ""
     return (f'<section class="major" id="segments"><h2>{esc(t("report.section.segments", lang))}'
@@ -274,7 +290,7 @@ def render(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> str:
     doc_title = f"{title} — {rep.client}" if rep.client else title
     body = "".join([
         f"<header><h1>{esc(title)}</h1><p class=\"meta\">{' ／ '.join(meta)}</p></header>",
-        _summary(rep), _scores_section(rep), _kpis_section(rep), _segments_section(rep),
+        _summary(rep), _scores_section(rep), _history_section(rep), _kpis_section(rep), _segments_section(rep),
         _plan_section(rep), _cta(rep),
         f"<footer><p>{esc(t('report.footer', lang))}</p></footer>",
     ])

@@ -36,8 +36,9 @@ def _summary(rep: Report) -> pd.DataFrame:
             ("mean", rep.mean_score), ("weakest", ", ".join(rep.weakest))]
     if rep.cta_text or rep.cta_url:
         rows += [("cta_text", rep.cta_text), ("cta_url", rep.cta_url)]
-    return pd.DataFrame({t("report.field.item", lang): [t(f"report.field.{k}", lang) for k, _ in rows],
-                         t("report.field.value", lang): [v for _, v in rows]})
+    return pd.DataFrame({
+        t("report.field.item", lang): [t(f"report.field.{k}", lang) for k, _ in rows],
+        t("report.field.value", lang): [v for _, v in rows]})
 
 
 def _stack(tables: Mapping[str, pd.DataFrame], key: str, lang: str) -> pd.DataFrame:
@@ -72,6 +73,8 @@ def sheets(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> dict[s
             columns={"label": "area", "level_label": "level"})
         first = ["area", "score", "level", "confidence", "reason"]
         out.append(("scores", scores[first + [c for c in scores.columns if c not in first]]))
+    if rep.history is not None:
+        out.append(("history", rep.history))
     kpis = pd.concat([rep.kpis.assign(source=t("report.col.answer", lang)),
                       rep.data_kpis.assign(source=t("report.col.data", lang))],
                      ignore_index=True) if not rep.data_kpis.empty else rep.kpis

@@ -1,0 +1,112 @@
+"""The order data of the session: an upload or a built-in sample shop, read once and cached.
+
+The upload stays in memory (session state) and is never written to disk. The file's digest,
+computed once on upload, keys every cache, so a rerun never hashes the file again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import streamlit as st
+
+from engine import samples
+from engine.ingest import Inspection, ingest, inspect
+from engine.orderbook import OrderBook
+
+MAX_UPLOAD_BYTES = 2000 * 1024 * 1024  # keep in step with server.maxUploadSize
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the session's orders come from and how to read them (hashable: a cache key)."""
+
+    kind: str                 # "upload" | "sample"
+    name: str                 # file name, or sample shop id
+    digest: str
+    format: str | None = None
+    sheet: str | None = None
+    mapping: tuple[tuple[str, str], ...] = field(default=())
+
+
+def mappings_dir() -> Path:
+    root = Path(__file__).resolve().parent.parent
+    return Path(os.environ.get("KARTE_DATA_DIR") or root / "data") / "mappings"
+
+
+def session_salt() -> bytes:
+    """Per-session salt for customer keys made from name + phone."""
+    if "salt" not in st.session_state:
+        st.session_state.salt = secrets.token_bytes(16)
+    return st.session_state.salt
+
+
+def source() -> Source | None:
+    return st.session_state.get("source")
+
+
+def file_bytes() -> bytes | None:
+    return st.session_state.get("source_bytes")
+
+
+def use_upload(data: bytes, filename: str) -> None:
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    current = source()
+    if current and current.kind == "upload" and current.digest == digest:
+        return
+    st.session_state.source_bytes = data
+    st.session_state.source = Source("upload", filename, digest)
+
+
+def use_sample(shop_id: str) -> None:
+    data, filename = _sample_file(shop_id)
+    st.session_state.source_bytes = data
+    st.session_state.source = Source("sample", filename, f"sample:{shop_id}")
+    st.session_state.sample_shop = shop_id
+
+
+def update_source(**changes) -> None:
+    current = source()
+    if current is not None:
+        st.session_state.source = Source(**{**current.__dict__, **changes})
+
+
+def clear() -> None:
+    for key in ("source", "source_bytes", "sample_shop"):
+        st.session_state.pop(key, None)
+
+
+@st.cache_data(max_entries=3, show_spinner=False)
+def _sample_file(shop_id: str) -> tuple[bytes, str]:
+    return samples.generate(shop_id)
+
+
+# Large and read-only: one shared object per file instead of a pickled copy per call.
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _read(src: Source, salt: bytes, _data: bytes,
+          _progress: Callable[[str, float], None] | None = None) -> OrderBook:
+    return ingest(_data, src.name, format=src.format, sheet=src.sheet,
+                  mapping=dict(src.mapping) or None, salt=salt, max_bytes=MAX_UPLOAD_BYTES,
+                  progress=_progress)
+
+
+def book(progress: Callable[[str, float], None] | None = None) -> OrderBook | None:
+    """The session's OrderBook (None without data). Raises IngestError for unusable files."""
+    src, data = source(), file_bytes()
+    if src is None or data is None:
+        return None
+    return _read(src, session_salt(), data, progress)
+
+
+def book_key() -> tuple:
+    """A small hashable stand-in for the current book, for caching analyses."""
+    return (source(), session_salt())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def inspection(digest: str, name: str, sheet: str | None, _data: bytes) -> Inspection:
+    return inspect(_data, name, sheet=sheet, max_bytes=MAX_UPLOAD_BYTES)
