@@ -203,6 +203,8 @@ def _number(question: Question, raw: Any) -> float:
     parts = match.groupdict()
     value = (float(parts["oku"] or 0) * 1e8 + float(parts["man"] or 0) * 1e4
              + float(parts["sen"] or 0) * 1e3 + float(parts["rest"] or 0))
+    if not math.isfinite(value):  # hundreds of digits overflow to inf
+        raise _fail(question, "not_a_number", raw)
     return -value if negative else value
 
 

@@ -70,12 +70,8 @@ def sample_answers(shop_id: str) -> dict[str, Any]:
     """
     _shop(shop_id)
     answers = copy.deepcopy(load("samples")["answers"][shop_id])   # callers may edit theirs
-    for key, value in answers.items():
-        if value == "unknown":        # TOML has no null
-            answers[key] = None
-        elif isinstance(value, float) and key not in _PERCENT_IDS:
-            answers[key] = int(value)
-    return answers
+    return {key: None if value == "unknown" else value      # TOML has no null
+            for key, value in answers.items()}
 
 
 def customer_file(shop_id: str = "cosmetics", seed: int = 0) -> tuple[bytes, str]:
@@ -186,9 +182,6 @@ def large_lineitem_csv(n_rows: int, n_customers: int, years: int = 3, seed: int 
 # --------------------------------------------------------------------------------------------
 # Simulation
 # --------------------------------------------------------------------------------------------
-_PERCENT_IDS = frozenset({"q2", "q8", "gross_margin"})
-
-
 def _shop(shop_id: str) -> dict[str, Any]:
     if shop_id not in SHOPS:
         raise KarteError("samples.error.unknown_shop", shop=shop_id, shops=", ".join(SHOPS))
@@ -252,44 +245,34 @@ def _simulate(shop_id: str, shop: dict[str, Any], seed: int) -> _Sim:
     first_day = np.minimum(np.searchsorted(weight / weight[-1], rng.random(n)), cal.days - 1)
     first_u = cal.time_of(first_day, rng.random(n))
 
+    parts: list[tuple[np.ndarray, ...]] = []      # (customer, day, kind, delivery number)
+
+    def add(who: np.ndarray, day: np.ndarray, kind: int,
+            number: np.ndarray | None = None) -> None:
+        parts.append((who, day, np.full(len(who), kind),
+                      np.zeros(len(who), dtype=int) if number is None else number))
+
     sub = shop.get("subscription")
-    cust_parts, day_parts, kind_parts, deliv_parts = [], [], [], []
+    direct = np.arange(n)
     if sub:
+        # The funnel: a trial order, then the subscription, or (rarely) other products later.
         trial = rng.random(n) < sub["trial_share"]
         subscribes = trial & (rng.random(n) < sub["subscribe_share"])
-        # Trial buyers: the trial order, then either the subscription or (rarely) other products.
         t_idx = np.flatnonzero(trial)
-        cust_parts.append(t_idx)
-        day_parts.append(first_day[t_idx])
-        kind_parts.append(np.full(len(t_idx), _KIND_TRIAL))
-        deliv_parts.append(np.zeros(len(t_idx), dtype=int))
+        add(t_idx, first_day[t_idx], _KIND_TRIAL)
         s_idx = np.flatnonzero(subscribes)
         owner, number, day = _deliveries(first_day[s_idx], sub, cal.days, rng)
-        cust_parts.append(s_idx[owner])
-        day_parts.append(day)
-        kind_parts.append(np.full(len(owner), _KIND_SUB))
-        deliv_parts.append(number)
+        add(s_idx[owner], day, _KIND_SUB, number)
         lapsed = np.flatnonzero(trial & ~subscribes)
         owner, seq, u = _repeat_orders(first_u[lapsed], sub["p_second_trial"], shop, rng)
         later = (seq > 0) & (u < cal.cum[-1])
-        cust_parts.append(lapsed[owner[later]])
-        day_parts.append(cal.day_of(u[later]))
-        kind_parts.append(np.full(int(later.sum()), _KIND_REGULAR))
-        deliv_parts.append(np.zeros(int(later.sum()), dtype=int))
+        add(lapsed[owner[later]], cal.day_of(u[later]), _KIND_REGULAR)
         direct = np.flatnonzero(~trial)
-    else:
-        direct = np.arange(n)
     owner, seq, u = _repeat_orders(first_u[direct], shop["p_second"], shop, rng)
-    inside = u < cal.cum[-1]
-    cust_parts.append(direct[owner[inside]])
-    day_parts.append(cal.day_of(u[inside]))
-    kind_parts.append(np.full(int(inside.sum()), _KIND_REGULAR))
-    deliv_parts.append(np.zeros(int(inside.sum()), dtype=int))
+    inside = u < cal.cum[-1]            # later orders fall after the export was taken
+    add(direct[owner[inside]], cal.day_of(u[inside]), _KIND_REGULAR)
 
-    cust = np.concatenate(cust_parts)
-    day = np.concatenate(day_parts)
-    kind = np.concatenate(kind_parts)
-    delivery = np.concatenate(deliv_parts)
+    cust, day, kind, delivery = (np.concatenate(col) for col in zip(*parts))
     hours = np.asarray(data["hour_weights"], dtype=float)
     hour = rng.choice(24, size=len(cust), p=hours / hours.sum())
     sec = hour * 3600 + rng.integers(0, 3600, len(cust))

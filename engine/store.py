@@ -432,9 +432,13 @@ class Store:
         return out
 
     def report_input(self, id: int) -> dict[str, Any]:
-        """A saved diagnosis in the input shape of `engine.report` (html / xlsx render)."""
+        """A saved diagnosis in the input shape of `engine.report` (html / xlsx render), with
+        the client's scores over time up to that diagnosis."""
         rec = self.get(id)
+        hist = self.history(rec["client"])
+        hist = hist.loc[hist["created_at"] <= pd.Timestamp(rec["created_at"])]
         return {"client": rec["client"], "created_at": rec["created_at"],
+                "history": hist.reset_index(drop=True),
                 "diagnosis": {"areas": rec["areas"], "kpis": rec["kpis"] or {},
                               "actions": rec["actions"]},
                 "data_kpis": rec["data_kpis"], "segments": rec["segments"] or {},

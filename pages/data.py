@@ -119,17 +119,17 @@ st.success(tr("ui.data.loaded", name=src.name if src.kind == "upload"
 for notice in report.notices:
     st.warning(tr(notice))
 
+fmt_label = (presets[report.format].label(lang()) if report.format in presets
+             else tr("ui.data.custom_mapping"))
+period = f"{summary['date_min']} – {summary['date_max']}" if summary["date_min"] else "—"
+st.markdown(f"**{tr('ingest.format_label')}**: {fmt_label}  \n"
+            f"**{tr('ingest.encoding_label')}**: {report.encoding}  \n"
+            f"**{tr('ui.data.period')}**: {period}")
 c1, c2, c3 = st.columns(3)
-c1.metric(tr("ingest.format_label"), presets[report.format].label(lang())
-          if report.format in presets else tr("ui.data.custom_mapping"))
-c2.metric(tr("ingest.encoding_label"), report.encoding)
-c3.metric(tr("ui.data.period"), f"{summary['date_min']} – {summary['date_max']}"
-          if summary["date_min"] else "—")
-c4, c5, c6 = st.columns(3)
-c4.metric(tr("ui.data.orders"), f"{summary['orders']:,}")
-c5.metric(tr("ui.data.customers"), "—" if summary["customers"] is None
+c1.metric(tr("ui.data.orders"), f"{summary['orders']:,}")
+c2.metric(tr("ui.data.customers"), "—" if summary["customers"] is None
           else f"{summary['customers']:,}")
-c6.metric(tr("ui.data.revenue"), yen(summary["revenue"]))
+c3.metric(tr("ui.data.revenue"), yen(summary["revenue"]))
 
 dropped = sum(report.rows_dropped.values())
 st.subheader(tr("ui.data.rows_title"))

@@ -82,3 +82,12 @@ def test_everyone_bought_once_is_explained():
 def test_impossible_k_is_explained():
     res = clusters.fit_clusters(_table(), k=1)
     assert not res.ok and res.reason_key == "analysis.clusters.bad_k"
+
+
+def test_a_repeated_name_gets_a_numbered_suffix():
+    prof = clusters.fit_clusters(_table(), k=8).profile
+    repeated = prof[prof["name_id"].duplicated()]
+    assert len(repeated) >= 1                        # this data gives two clusters the same name
+    for row in repeated.itertuples():
+        first = prof[prof["name_id"] == row.name_id].iloc[0]
+        assert row.name_ja.startswith(first["name_ja"] + " ") and row.name_ja[-1].isdigit()

@@ -61,3 +61,17 @@ def test_customer_file_without_a_key_or_columns_is_a_user_error():
     assert err.value.key == "analysis.relationship.no_columns"
     with pytest.raises(KarteError):
         relationship.read_customer_file(b"", "c.csv")
+
+
+def test_sample_shop_customer_file_joins_on_the_readers_keys():
+    ingest = pytest.importorskip("engine.ingest").ingest
+    samples = pytest.importorskip("engine.samples")
+    from engine.analysis import customers
+
+    book = ingest(*samples.generate("cosmetics"))
+    table = customers.customer_table(book.orders)
+    rel = relationship.read_customer_file(*samples.customer_file("cosmetics"))
+    res = ranks.assign_ranks(table, rel)
+    assert res.matched > 0.9 * len(table)
+    share = res.counts()["ambassador"] / len(table)
+    assert 0 < share < 0.1                              # seed 001: a few percent is enough

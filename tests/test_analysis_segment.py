@@ -78,3 +78,29 @@ def test_cli_segment_json(tmp_path):
         assert key in out
     assert sum(out["rfm"]["segments"].values()) == out["customers"] == 40
     assert sum(out["cpm"].values()) == 40
+
+
+@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
+def test_cli_file_without_buyers_gives_figures_and_the_reason(tmp_path, capsys):
+    from engine.cli import main
+
+    path = tmp_path / "amazon.csv"
+    path.write_text("注文番号,注文日,合計金額\n1,2024/1/1,1000\n2,2024/1/2,2000\n", encoding="utf-8")
+    assert main(["--lang", "ja", "segment", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["orders"] == 2 and out["customers"] is None and out["rfm"] is None
+    assert out["analysis_unavailable"]["key"] == "analysis.error.no_buyer_column"
+    assert "購入者" in out["analysis_unavailable"]["message"]
+
+
+@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
+def test_cli_as_of_and_k(tmp_path, capsys):
+    from engine.cli import main
+
+    path = tmp_path / "orders.csv"
+    path.write_bytes(CSV.encode("utf-8"))
+    assert main(["segment", str(path), "--json", "--as-of", "2024-07-01", "--k", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["as_of"] == "2024-07-01" and out["k"] == 3 and out["k_chosen_by"] == "user"
+    # only orders before July count: the CSV's dates run over the 12 months of 2024
+    assert out["customers"] == sum(out["cpm"].values()) <= out["customers_in_file"]

@@ -5,6 +5,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import AnswerError
 from engine.i18n import catalogue
@@ -228,3 +230,15 @@ def test_format_answer_writes_values_for_people():
     assert format_answer(q("q8"), 18.0, "en") == "18%"
     assert format_answer(q("q8"), None, "ja") == catalogue("ja")["diagnosis.unknown_value"]
     assert format_answer(q("q10"), ["thank_you", "survey"], "en") == "Thank-you letter, Survey"
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw=st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.booleans(),
+                     st.none(), st.lists(st.text(max_size=12), max_size=4), st.just("9" * 400)))
+def test_any_input_is_a_value_or_an_answer_error_never_a_crash(raw):
+    for question in load_questions():
+        try:
+            parse_answer(question, raw)
+        except AnswerError as exc:
+            assert exc.key.startswith("diagnosis.error.")
+            assert exc.message("ja") and exc.message("en")

@@ -151,3 +151,17 @@ def test_numbers_are_written_for_people() -> None:
     assert fmt(2.5) == "2.5"
     assert fmt(None) == "–" and fmt(float("nan")) == "–"
     assert fmt(pd.Timestamp("2026-01-02")) == "2026-01-02"
+
+
+def test_scores_over_time_are_drawn_when_there_are_two_diagnoses() -> None:
+    long = pd.DataFrame({"id": [1, 1, 2, 2],
+                         "created_at": pd.to_datetime(["2026-01-05", "2026-01-05",
+                                                       "2026-04-05", "2026-04-05"]),
+                         "area": ["r", "a", "r", "a"], "label": ["リピート", "集客"] * 2,
+                         "score": [30.0, 50.0, 45.0, 55.0]})
+    page = parse(render({"history": long}, "ja"))
+    assert [a.get("id") for t, a in page.tags if t == "section"] == ["history"]
+    assert sum(1 for t, _ in page.tags if t == "polyline") == 2
+    assert "2026-04-05" in "".join(page.text)
+    single = parse(render({"history": long.iloc[:2]}, "ja"))
+    assert [a.get("id") for t, a in single.tags if t == "section"] == []

@@ -104,6 +104,16 @@ def test_a_saved_diagnosis_renders_as_a_report(store: Store) -> None:
     doc = html.render(inp, "ja")
     assert "&lt;b&gt;店&lt;/b&gt;" in doc and "お礼状" in doc and "初回客" in doc
     assert xlsx.render(inp, "ja")[:2] == b"PK"
+    assert 'id="history"' not in doc  # a single diagnosis is not a trend
+
+
+def test_the_report_of_a_later_diagnosis_shows_the_trend_up_to_it(store: Store) -> None:
+    first = store.save(_record(when="2026-01-01T00:00:00", retention=30))
+    second = store.save(_record(when="2026-04-01T00:00:00", retention=50))
+    store.save(_record(when="2026-07-01T00:00:00", retention=70))
+    assert store.report_input(first)["history"]["score"].tolist() == [30.0]
+    hist = store.report_input(second)["history"]
+    assert hist.loc[hist["area"] == "retention", "score"].tolist() == [30.0, 50.0]
 
 
 # ---- compare and history --------------------------------------------------------------------
