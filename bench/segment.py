@@ -24,14 +24,16 @@ def main() -> int:
     from engine.samples import large_lineitem_csv
 
     data = large_lineitem_csv(n_rows, n_customers)
-    times: list[tuple[str, float]] = []
+    times: list[tuple[str, float, float]] = []
     start = last = time.perf_counter()
+    cpu_last = time.process_time()
 
     def step(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        times.append((name, now - last))
-        last = now
+        # wall and CPU: on a busy shared machine the CPU time shows our own cost
+        nonlocal last, cpu_last
+        now, cpu = time.perf_counter(), time.process_time()
+        times.append((name, now - last, cpu - cpu_last))
+        last, cpu_last = now, cpu
 
     book = ingest(data, "bench.csv")
     step("ingest (read file)")
@@ -71,9 +73,12 @@ def main() -> int:
     total = time.perf_counter() - start
 
     print(f"bench/segment.py: {n_rows:,} rows, {book.n_orders:,} orders, {len(table):,} customers")
-    for name, seconds in times:
-        print(f"  {name:<38} {seconds:6.2f} s")
-    print(f"  {'TOTAL read + analysis':<38} {total:6.2f} s   (target <= 6 s)")
+    print(f"  {'step':<38} {'wall':>7} {'cpu':>7}")
+    for name, seconds, cpu in times:
+        print(f"  {name:<38} {seconds:6.2f}s {cpu:6.2f}s")
+    analysis = sum(w for n, w, _ in times[1:])
+    print(f"  {'analysis only (all but ingest)':<38} {analysis:6.2f}s")
+    print(f"  {'TOTAL read + analysis':<38} {total:6.2f}s   (target <= 6 s wall)")
     print(f"  moved by a 7-day recency move: {len(moved):,}; dormant: {n_dormant:,}; "
           f"cpm cells: {len(grid)}")
     return 0

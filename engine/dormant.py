@@ -26,6 +26,7 @@ from engine.clv.summary import CustomerSummary, customer_summary
 from engine.config import load, localized
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
+from engine.i18n import t
 
 COLUMNS = ("customer_id", "recency", "frequency", "monetary", "p_alive", "expected_value",
            "recoverable_value", "layer", "interval_days", "expected_orders")
@@ -71,6 +72,13 @@ class DormantResult:
         for row in self.layers.itertuples(index=False):
             sheets[localized(row._asdict(), "label", lang)] = self.layer_customers(row.layer)
         return xlsx_bytes(sheets)
+
+    def note(self, lang: str = "ja") -> str:
+        """How the list was ranked, and why the models were not used when they were not."""
+        if self.method == "model":
+            return t("clv.dormant.method_model", lang)
+        why = t(self.reason, lang, **self.reason_params) if self.reason else ""
+        return f"{why} {t('clv.dormant.method_rule', lang)}".strip()
 
     def to_dict(self) -> dict:
         """Summary figures for JSON (segment --json) and the page."""

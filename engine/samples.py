@@ -59,7 +59,8 @@ def generate(shop_id: str, seed: int = 0) -> tuple[bytes, str]:
     shop = _shop(shop_id)
     sim = _simulate(shop_id, shop, seed)
     fmt = shop["format"]
-    values = _WRITERS[fmt](sim, shop)
+    # The writers draw their own details (e-mail spellings, masks) from a separate stream.
+    values = _WRITERS[fmt](sim, shop, np.random.default_rng([seed, SHOPS.index(shop_id), 1]))
     return _to_bytes(_columns(fmt), values, fmt, shop["encoding"]), shop["file_name"]
 
 
@@ -360,9 +361,11 @@ def _make_customers(n: int, data: dict[str, Any], shop: dict[str, Any],
         "sei": surnames[s, 0], "mei": given[g, 0], "sei_kana": surnames[s, 1],
         "mei_kana": given[g, 1], "email": email.to_numpy(dtype=object),
         "phone": [f"{x:04d}" for x in phone], "pref": places[p, 0], "city": places[p, 1],
-        "pref_iso": places[p, 2], "zip": [f"{a:03d}-{b:04d}" for a, b in
-                                          zip(rng.integers(100, 990, n), rng.integers(0, 10000, n))],
-        "street": [f"{a}-{b}-{c}" for a, b, c in zip(rng.integers(1, 9, n), rng.integers(1, 30, n),
+        "pref_iso": places[p, 2],
+        "zip": [f"{a:03d}-{b:04d}" for a, b in zip(rng.integers(100, 990, n),
+                                                   rng.integers(0, 10000, n))],
+        "street": [f"{a}-{b}-{c}" for a, b, c in zip(rng.integers(1, 9, n),
+                                                     rng.integers(1, 30, n),
                                                      rng.integers(1, 20, n))],
         "member_id": np.where(member, np.arange(1, n + 1), 0),
     })
@@ -447,7 +450,8 @@ def _frame(cols: dict[str, Any], columns: list[str]) -> list[list[Any]]:
     return [np.asarray(cols[c], dtype=object).tolist() for c in columns]
 
 
-def _write_shopify(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
+def _write_shopify(sim: _Sim, shop: dict[str, Any],
+                   rng: np.random.Generator) -> list[list[Any]]:
     orders, lines, cust = sim.orders, sim.lines, sim.customers
     columns = _columns("shopify")
     o = lines["order"].to_numpy()
@@ -465,8 +469,7 @@ def _write_shopify(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
     name = ("#" + pd.Series(1001 + o).astype(str)).to_numpy(dtype=object)
     # The same customer sometimes types the e-mail with capitals: one customer, two spellings.
     email = cust["email"].to_numpy(dtype=object)[c]
-    order_variant = np.random.default_rng([len(orders), 2]).random(len(orders)) \
-        < shop["email_case_share"]
+    order_variant = rng.random(len(orders)) < shop["email_case_share"]
     variant = order_variant[o]
     email = np.where(variant, pd.Series(email).str.title().to_numpy(dtype=object), email)
     created = _fmt_dt(when, "%Y-%m-%d %H:%M:%S +0900")
@@ -519,7 +522,7 @@ def _write_shopify(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
     cols["Cancelled at"] = head(np.where(status == _CANCELLED, fulfilled, ""))
     cols["Payment Method"] = head("Shopify Payments")
     cols["Refunded Amount"] = head(_ints(np.where(status == _RETURNED, total, 0)))
-    cols["Vendor"] = np.full(n, "HADA LABO SAMPLE", dtype=object)
+    cols["Vendor"] = np.full(n, "MINAMO SKIN", dtype=object)
     cols["Outstanding Balance"] = head("0")
     cols["Id"] = head(_ints(5_100_000_000_000 + o * 7 + 3))
     tags = np.select([kind == _KIND_SUB, kind == _KIND_TRIAL],
@@ -536,10 +539,10 @@ def _write_shopify(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
 
 
 _ECUBE_STATUS = {_OK: (5, "発送済み"), _CANCELLED: (3, "注文取消し"), _RETURNED: (9, "返品")}
-_ECUBE_PAYMENT = {False: (4, "クレジットカード"), True: (1, "代金引換")}
 
 
-def _write_ecube(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
+def _write_ecube(sim: _Sim, shop: dict[str, Any],
+                 rng: np.random.Generator) -> list[list[Any]]:
     """EC-CUBE 4: items are 商品 lines plus one 送料 and one 手数料 line per order (0 yen when
     free), order columns on every row, 価格 without tax (EC-CUBE keeps price and tax apart)."""
     orders, lines, cust = sim.orders, sim.lines, sim.customers
@@ -616,11 +619,10 @@ def _write_ecube(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
     cols["注文詳細ID"] = _ints(np.arange(1, n + 1))
     cols["商品ID"] = np.where(is_goods, _ints(prod + 1), "")
     cols["商品規格ID"] = np.where(is_goods, _ints(prod * 3 + 1), "")
-    names = np.array([p["name"] for p in products] + ["送料", "手数料"], dtype=object)
-    cols["商品名"] = np.select([typ == 2, typ == 3], ["送料", "手数料"], names[np.maximum(prod, 0)])
-    cols["商品コード"] = np.where(is_goods,
-                              np.array([p["sku"] for p in products], dtype=object)[np.maximum(prod, 0)],
-                              "")
+    names = np.array([p["name"] for p in products], dtype=object)[np.maximum(prod, 0)]
+    skus = np.array([p["sku"] for p in products], dtype=object)[np.maximum(prod, 0)]
+    cols["商品名"] = np.select([typ == 2, typ == 3], ["送料", "手数料"], names)
+    cols["商品コード"] = np.where(is_goods, skus, "")
     cols["価格"] = _ints(net)
     cols["個数"] = _ints(items["qty"])
     cols["税率"] = _ints(tax_rate)
@@ -650,11 +652,11 @@ def _write_ecube(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
 _RMS_STATUS = {_OK: "発送済", _CANCELLED: "キャンセル確定", _RETURNED: "キャンセル確定"}
 
 
-def _write_rakuten(sim: _Sim, shop: dict[str, Any]) -> list[list[Any]]:
+def _write_rakuten(sim: _Sim, shop: dict[str, Any],
+                   rng: np.random.Generator) -> list[list[Any]]:
     """楽天 RMS: one row per item, order totals on every row, e-mail masked per order."""
     orders, lines, cust = sim.orders, sim.lines, sim.customers
     columns = _columns("rakuten_rms")
-    rng = np.random.default_rng([len(orders), 4])
     o = lines["order"].to_numpy()
     c = orders["cust"].to_numpy()[o]
     status = orders["status"].to_numpy()[o]

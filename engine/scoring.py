@@ -210,7 +210,7 @@ def level_of(score: float | None) -> str:
 
 
 def level_label(level: str, lang: str = "ja") -> str:
-    """良好 / 注意 / 要改善 / 判定不能 (good / caution / poor / not judged)."""
+    """良好 / 注意 / 要改善 / 判定不可 (good / caution / poor / not judged)."""
     return t(f"diagnosis.level.{level}", lang)
 
 
@@ -238,8 +238,7 @@ def _benchmark(rule: Rule, lang: str) -> str:
     return format_value(bench, fmt, lang)
 
 
-def _reason(spec: AreaSpec, rules: list[tuple[Rule, RuleResult]], missing: list[str],
-            lang: str) -> str:
+def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str) -> str:
     scored = [(r, res) for r, res in rules if res.score is not None]
     missing_labels = _join([question_map()[q].short(lang) for q in missing], lang)
     if not scored and not missing:  # all answered, yet nothing to score (e.g. 0 last year)
@@ -279,7 +278,7 @@ def score_area(spec: AreaSpec, ctx: Context, lang: str = "ja") -> AreaResult:
     return AreaResult(
         id=spec.id, label=spec.label(lang), score=score, level=level_of(score),
         confidence=confidence,
-        reason=_reason(spec, results, missing, lang),
+        reason=_reason(results, missing, lang),
         rules=tuple(res for _, res in results), missing=tuple(missing),
     )
 

@@ -199,7 +199,10 @@ MAX_AGGREGATE_ROWS = 500
 
 _FIELDS = ("answers", "scores", "kpis", "data_kpis", "segments", "plan", "assumptions")
 _ALIASES = {"areas": "scores"}
-_META_FIELDS = ("client", "created_at", "lang", "id", "weakest", "diagnosis", "actions")
+_META_FIELDS = ("client", "created_at", "lang", "id", "weakest", "diagnosis", "actions",
+                "cta", "history", "notes", "comparison")  # parts of a report input not kept
+# Aggregated tables of a report input kept beside the segment figures.
+_SEGMENT_EXTRAS = ("ranks", "dormant")
 
 
 @dataclass
@@ -293,8 +296,11 @@ def scrub(record: Mapping[str, Any]) -> Scrubbed:
     for key, value in record.items():
         if _ALIASES.get(key, key) in _FIELDS and key != "plan":
             merged[_ALIASES.get(key, key)] = value
-        elif key not in _META_FIELDS and key != "plan":
-            removed.append(str(key))  # unknown top-level keys are not kept
+        elif key not in _META_FIELDS + _SEGMENT_EXTRAS and key != "plan":
+            removed.append(str(key))  # unknown top-level keys (and "lists") are not kept
+    extras = {k: record[k] for k in _SEGMENT_EXTRAS if record.get(k) is not None}
+    if extras:
+        merged["segments"] = {**_plain(merged.get("segments") or {}), **extras}
     actions = record.get("actions", diagnosis.get("actions"))
     estimates = record.get("plan")
     if actions is not None or estimates is not None:
@@ -437,11 +443,13 @@ class Store:
         rec = self.get(id)
         hist = self.history(rec["client"])
         hist = hist.loc[hist["created_at"] <= pd.Timestamp(rec["created_at"])]
+        segments = dict(rec["segments"] or {})
         return {"client": rec["client"], "created_at": rec["created_at"],
                 "history": hist.reset_index(drop=True),
                 "diagnosis": {"areas": rec["areas"], "kpis": rec["kpis"] or {},
                               "actions": rec["actions"]},
-                "data_kpis": rec["data_kpis"], "segments": rec["segments"] or {},
+                "data_kpis": rec["data_kpis"], "segments": segments,
+                "ranks": segments.pop("ranks", None), "dormant": segments.pop("dormant", None),
                 "plan": rec["plan"], "assumptions": rec["assumptions"]}
 
     def list(self, client: str | None = None) -> list[Summary]:

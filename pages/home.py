@@ -1,7 +1,9 @@
-"""Home: what the check-up is, how it works, and where to start."""
+"""Home: what the check-up is, how it works, and where to start (or try a sample shop)."""
 import streamlit as st
 
-from ui.state import answers
+from engine import samples
+from ui import data
+from ui.state import answers, lang
 from ui.text import tr
 
 st.title(tr("ui.home.title"))
@@ -13,7 +15,24 @@ for col, step in zip(st.columns(3), ("step1", "step2", "step3")):
         st.caption(tr(f"ui.home.{step}_body"))
 
 started = bool(answers())
-if st.button(tr("ui.home.resume" if started else "ui.home.start"), type="primary"):
+start_col, result_col = st.columns(2)
+if start_col.button(tr("ui.home.resume" if started else "ui.home.start"), type="primary",
+                    icon=":material/edit_note:", width="stretch"):
     st.switch_page("pages/diagnosis.py")
-if started and st.button(tr("ui.home.see_result")):
+if started and result_col.button(tr("ui.home.see_result"), width="stretch"):
     st.switch_page("pages/result.py")
+
+with st.container(border=True):
+    st.markdown(f"**{tr('ui.home.sample_title')}**")
+    st.caption(tr("ui.home.sample_body"))
+    shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS, key="home_shop",
+                        format_func=lambda s: samples.shop_label(s, lang()))
+    if st.button(tr("ui.home.sample_button"), icon=":material/storefront:"):
+        data.use_sample(shop)
+        answers().clear()
+        answers().update(samples.sample_answers(shop))
+        for key in [k for k in st.session_state if str(k).startswith(("w_", "u_"))]:
+            del st.session_state[key]  # the form shows the sample's answers, not old typing
+        st.session_state.raw_inputs = {}
+        st.session_state.unknowns = {}
+        st.switch_page("pages/result.py")

@@ -91,3 +91,12 @@ def test_a_repeated_name_gets_a_numbered_suffix():
     for row in repeated.itertuples():
         first = prof[prof["name_id"] == row.name_id].iloc[0]
         assert row.name_ja.startswith(first["name_ja"] + " ") and row.name_ja[-1].isdigit()
+
+
+def test_scatter_points_are_bounded_and_named():
+    table = _table()
+    res = clusters.fit_clusters(table, k=4)
+    points = clusters.scatter_frame(table, res, "ja", max_points=100)
+    assert len(points) == 100 and points["customer_id"].is_unique
+    assert set(points["name"]) <= set(res.profile["name_ja"])
+    assert len(clusters.scatter_frame(table, res, "ja")) == len(table)

@@ -163,5 +163,7 @@ def test_scores_over_time_are_drawn_when_there_are_two_diagnoses() -> None:
     assert [a.get("id") for t, a in page.tags if t == "section"] == ["history"]
     assert sum(1 for t, _ in page.tags if t == "polyline") == 2
     assert "2026-04-05" in "".join(page.text)
+    history_rows = page.tags[[a.get("id") for _, a in page.tags].index("history"):]
+    assert sum(1 for t, _ in history_rows if t == "tr") == 3  # header + one row per date
     single = parse(render({"history": long.iloc[:2]}, "ja"))
     assert [a.get("id") for t, a in single.tags if t == "section"] == []

@@ -93,6 +93,23 @@ def test_a_client_name_is_required(store: Store) -> None:
     assert "client" in err.value.message("en").lower()
 
 
+def test_a_report_input_can_be_saved_as_it_is_without_its_lists(store: Store) -> None:
+    from report_fixtures import FORMULA, hostile_input
+
+    inp = hostile_input()
+    new_id = store.save({**inp, "answers": {"q1": 1}, "lang": "ja"})
+    back = store.report_input(new_id)
+    assert back["ranks"] == [{"name": "basic", "value": 3}, {"name": "premium", "value": 1},
+                             {"name": "ambassador", "value": None}] or back["ranks"] == \
+        {"basic": 3, "premium": 1, "ambassador": None}
+    assert back["dormant"] == inp["dormant"]
+    assert back["diagnosis"]["actions"] == inp["diagnosis"]["actions"]
+    raw = " ".join(str(v) for v in sqlite3.connect(store.engine.url.database).execute(
+        "SELECT * FROM diagnoses").fetchone())
+    assert "+81-3-1234" not in raw          # the chosen customer list stayed out
+    assert FORMULA in raw                    # the texts are kept as typed (escaped on output)
+
+
 def test_a_saved_diagnosis_renders_as_a_report(store: Store) -> None:
     from engine.report import html, xlsx
 
@@ -301,6 +318,21 @@ def test_sessions_saving_at_once_in_threads_lose_nothing(tmp_path: Path) -> None
         assert sorted(s.scores["retention"] for s in check.list(f"client{i}")) == list(range(15))
     for s in [*stores, check]:
         s.close()
+
+
+def test_one_store_shared_by_threads_loses_nothing(store: Store) -> None:
+    # the app keeps one Store per server process (st.cache_resource) for every session
+    def work(i: int) -> None:
+        for n in range(10):
+            store.save({"client": f"s{i}", "areas": [{"id": "a", "score": n}]})
+            store.list(f"s{i}")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(5)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert [len(store.list(f"s{i}")) for i in range(5)] == [10] * 5
 
 
 def test_two_processes_writing_the_same_file_lose_nothing(tmp_path: Path) -> None:

@@ -157,3 +157,21 @@ def _profile(table: pd.DataFrame, raw: np.ndarray,
     prof["cluster"] = prof.index
     labels = pd.Series(pd.Series(raw).map(renumber).to_numpy(), index=table.index, name="cluster")
     return labels, prof[PROFILE_COLUMNS].reset_index(drop=True)
+
+
+def scatter_frame(table: pd.DataFrame, result: ClusterResult, lang: str = "ja",
+                  max_points: int = 5000, seed: int = 0) -> pd.DataFrame:
+    """Points for the recency × monetary chart: at most `max_points` customers (fixed-seed
+    sample, so the chart stays light on a phone), with the cluster name in `lang`.
+
+    Columns customer_id, recency_days, monetary, frequency, cluster, name.
+    """
+    if not result.ok:
+        return pd.DataFrame(columns=["customer_id", "recency_days", "monetary", "frequency",
+                                     "cluster", "name"])
+    frame = table[["recency_days", "monetary", "frequency"]].assign(
+        cluster=result.labels, name=result.names(lang))
+    if len(frame) > max_points:
+        rng = np.random.default_rng(seed)
+        frame = frame.iloc[np.sort(rng.choice(len(frame), max_points, replace=False))]
+    return frame.reset_index()

@@ -56,6 +56,20 @@ class ClvFit:
     def time_unit(self) -> str:
         return self.summary.time_unit
 
+    def frequency_value_correlation(self) -> float:
+        """Pearson correlation of frequency and mean repeat spend among repeat buyers."""
+        rep = self.summary.table.loc[self.summary.table["frequency"] > 0]
+        if len(rep) < 3 or rep["monetary"].nunique() < 2 or rep["frequency"].nunique() < 2:
+            return 0.0
+        return float(np.corrcoef(rep["frequency"], rep["monetary"])[0, 1])
+
+    def notices(self) -> list[str]:
+        """Message keys of caveats to show beside the prediction."""
+        limit = load("clv")["guard"]["max_frequency_value_correlation"]
+        if abs(self.frequency_value_correlation()) > limit:
+            return ["clv.notice.value_depends_on_frequency"]
+        return []
+
     def units_per_month(self) -> float:
         return load("clv")["time_unit"]["days_per_month"] / self.summary.days_per_unit
 

@@ -203,7 +203,7 @@ def build(report_input: Mapping[str, Any], lang: str = "ja") -> Report:
         weakest=weakest,
         kpis=_kpi_frame(diag.get("kpis"), lang),
         data_kpis=_kpi_frame(src.get("data_kpis") or diag.get("data_kpis"), lang),
-        comparison=to_frame(src.get("comparison")),
+        comparison=to_frame(src.get("comparison", diag.get("comparison"))),
         segments=segments,
         ranks=_named_values(to_frame(src.get("ranks"), name_col="rank", value_col="customers"),
                             "rank", lang),
@@ -235,10 +235,11 @@ def _history(long: Any) -> pd.DataFrame | None:
         return None
     name = "label" if "label" in frame.columns else "area"
     frame = frame.assign(date=pd.to_datetime(frame["created_at"]).dt.strftime("%Y-%m-%d"))
-    keys = ["id", "date"] if "id" in frame.columns else ["date"]
-    wide = frame.pivot_table(index=keys, columns=name, values="score", aggfunc="last",
-                             sort=False, dropna=False)
-    wide = wide.reset_index().drop(columns=["id"], errors="ignore")
+    keys = ["date", "id"] if "id" in frame.columns else ["date"]
+    areas = list(dict.fromkeys(frame[name]))          # first-seen order, not alphabetical
+    frame = frame.drop_duplicates(keys + [name], keep="last")
+    wide = frame.pivot(index=keys, columns=name, values="score").sort_index(kind="mergesort")
+    wide = wide[areas].reset_index().drop(columns=["id"], errors="ignore")
     wide.columns.name = None
     return wide
 

@@ -79,7 +79,7 @@ def line(x_labels: Sequence[str], series: dict[str, Sequence[float | None]], *,
          y_max: float = 100.0, title: str = "", width: int = 640, height: int = 260) -> str:
     """A line chart of several series over the same x labels (e.g. area scores by date)."""
     x_labels = [str(x) for x in x_labels]
-    left, right, top, bottom = 36, 150, 24 if title else 8, 28
+    left, right, top, bottom = 36, 200, 24 if title else 8, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(x_labels)
 
