@@ -25,6 +25,7 @@ pages = [
     st.Page("pages/diagnosis.py", title=tr("ui.nav.diagnosis"), icon=":material/edit_note:", url_path="diagnosis"),
     st.Page("pages/result.py", title=tr("ui.nav.result"), icon=":material/monitoring:", url_path="result"),
     st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
+    st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
 ]
 st.navigation(pages).run()
 st.sidebar.caption(tr("ui.sidebar.privacy"))

@@ -171,3 +171,41 @@ def test_penalizer_shrinks_parameters(cdnow_summary):
     assert sum(v ** 2 for v in shrunk.params_.values()) < \
         sum(v ** 2 for v in plain.params_.values())
     assert shrunk.loglik_ < plain.loglik_
+
+
+# -- properties over many inputs -------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+params = st.fixed_dictionaries({
+    "r": st.floats(0.05, 5), "alpha": st.floats(0.5, 50), "a": st.floats(0.05, 5),
+    "b": st.floats(0.05, 20)})
+history = st.tuples(st.integers(0, 40), st.floats(0, 1), st.floats(1, 200))
+
+
+@settings(max_examples=200, deadline=None)
+@given(params, history, st.floats(0.1, 100))
+def test_predictions_are_probabilities_and_grow_with_the_horizon(theta, hist, t):
+    x, share, T = hist
+    t_x = share * T if x > 0 else 0.0
+    m = model(theta)
+    p = float(m.p_alive(x, t_x, T))
+    assert 0 <= p <= 1
+    e1, e2 = (float(m.expected_purchases(h, x, t_x, T)) for h in (t, 2 * t))
+    assert np.isfinite(e1) and np.isfinite(e2)
+    assert -1e-9 <= e1 <= e2 + 1e-9
+    # A later last purchase (same x and T) can only mean a customer more likely alive.
+    if x > 0 and share < 1:
+        assert float(m.p_alive(x, T, T)) >= p - 1e-12
+
+
+def test_a_equal_to_one_is_the_continuous_limit_not_a_division_by_zero():
+    theta = {**THETA, "a": 1.0}
+    t = 5.0
+    numeric_new = mixed(lambda lam, p: -math.expm1(-lam * p * t) / p, theta)
+    assert float(model(theta).expected_purchases_new(t)) == pytest.approx(numeric_new, rel=1e-6)
+    alive, dropped = individual_likelihood(2, 3.0, 6.0)
+    numeric = mixed(lambda lam, p: alive(lam, p) * -math.expm1(-lam * p * t) / p, theta) / \
+        mixed(lambda lam, p: alive(lam, p) + dropped(lam, p), theta)
+    assert float(model(theta).expected_purchases(t, 2, 3.0, 6.0)) == pytest.approx(numeric,
+                                                                                   rel=1e-6)

@@ -122,3 +122,40 @@ def test_customer_values_table(fitted):
     assert values["p_alive"].between(0, 1).all()
     np.testing.assert_allclose(values["clv"],
                                values["expected_purchases"] * values["expected_order_value"])
+
+
+def test_spend_rising_with_frequency_is_flagged():
+    from engine.clv import ClvFit, customer_summary
+
+    rows = []
+    for i in range(60):
+        n = 2 + i % 5                       # 1..5 repeat purchases
+        for k in range(n):
+            rows.append((f"c{i}", pd.Timestamp("2024-01-01") + pd.Timedelta(days=20 * k),
+                         1000.0 * n + i))      # spend per order grows with frequency
+    summary = customer_summary(pd.DataFrame(rows, columns=["customer_id", "order_date",
+                                                           "revenue"]))
+    fit = ClvFit(summary=summary, bgnbd=None, gamma_gamma=None)
+    assert fit.frequency_value_correlation() > 0.9
+    assert fit.notices() == ["clv.notice.value_depends_on_frequency"]
+
+
+def test_independent_spend_is_not_flagged(fitted):
+    # Simulated customers draw spend independently of frequency, as the model assumes.
+    assert abs(fitted.frequency_value_correlation()) < 0.3
+    assert fitted.notices() == []
+
+
+def test_every_clv_message_exists_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from engine.i18n import catalogue
+
+    ja = {k for k in catalogue("ja") if k.startswith("clv.")}
+    en = {k for k in catalogue("en") if k.startswith("clv.")}
+    assert ja == en
+    root = Path(__file__).resolve().parent.parent / "engine"
+    sources = [*(root / "clv").glob("*.py"), root / "dormant.py", root / "commands" / "clv.py"]
+    used = {m for f in sources for m in re.findall(r'"(clv\.[a-z_.]+)"', f.read_text())}
+    assert used and used <= ja

@@ -77,3 +77,33 @@ def test_unusable_input_raises_keyed_errors():
     with pytest.raises(KarteError) as err:
         customer_summary(ORDERS, calibration_end="2023-12-31")
     assert err.value.key == "clv.unavailable.no_customers"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+order_rows = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", None]),
+                                st.integers(0, 400), st.floats(0, 1e5)), min_size=1,
+                      max_size=40)
+
+
+@settings(max_examples=100, deadline=None)
+@given(order_rows)
+def test_invariants_on_any_orders(rows):
+    frame = pd.DataFrame({
+        "customer_id": pd.Series([r[0] for r in rows], dtype=object),
+        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta([r[1] for r in rows], "D"),
+        "revenue": [r[2] for r in rows]})
+    known = frame[frame["customer_id"].notna()]
+    if known.empty:
+        with pytest.raises(KarteError):
+            customer_summary(frame, time_unit="D")
+        return
+    tb = customer_summary(frame, time_unit="D").table
+    assert set(tb.index) == set(known["customer_id"])
+    days = known.groupby("customer_id")["order_date"].nunique()
+    assert (tb["frequency"] == days.reindex(tb.index) - 1).all()
+    assert ((0 <= tb["recency"]) & (tb["recency"] <= tb["T"])).all()
+    assert tb["orders"].sum() == len(known)
+    assert tb["total_value"].sum() == pytest.approx(known["revenue"].sum())
+    assert (tb.loc[tb["frequency"] == 0, "monetary"] == 0).all()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -159,3 +158,9 @@ def test_layer_rules_hold_for_every_customer(simulated):
     assert (c.loc[~is_likely & (dm_return >= dm["min_dm_return"] * 1.001), "layer"]
             == "dm").all()
     assert (c.loc[dm_return < 0.999, "layer"] == "let_go").all()
+
+
+def test_the_result_says_how_it_was_ranked(small, simulated):
+    ja = small.note("ja")
+    assert "顧客数が4人" in ja and "ルール" in ja
+    assert "Gamma-Gamma" in simulated[2].note("en")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 LEVEL_COLORS = {"good": "#2E8B57", "caution": "#E6A23C", "poor": "#C0392B", "unknown": "#A0A0A0"}
@@ -41,3 +42,69 @@ def _label_expr(mapping: dict[str, str]) -> str:
 
 def _js(text: str) -> str:
     return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def histogram(frame: pd.DataFrame, column: str, title: str, *, log: bool = False) -> alt.Chart:
+    """Distribution of one per-customer figure (log-binned when `log`: RFM is heavily skewed)."""
+    data = frame[[column]].astype(float)
+    x = alt.X(f"{column}:Q", bin=alt.Bin(maxbins=30), title=title)
+    if log:
+        data["log"] = np.log10(data[column].clip(lower=1))
+        x = alt.X("log:Q", bin=alt.Bin(maxbins=30), title=f"{title} (log10)")
+    return alt.Chart(data).mark_bar().encode(
+        x=x, y=alt.Y("count():Q", title=None)).properties(height=160)
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
+         sort: list[str] | None = None, color: str = "#C0392B", fmt: str = ",.0f") -> alt.Chart:
+    """Horizontal bars with the value written at the end (readable on a phone)."""
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{x}:N", sort=sort or list(frame[x]), title=None, axis=alt.Axis(labelLimit=200)))
+    bar = base.mark_bar(color=color).encode(x=alt.X(f"{y}:Q", title=y_title),
+                                            tooltip=[alt.Tooltip(f"{x}:N", title=x_title),
+                                                     alt.Tooltip(f"{y}:Q", title=y_title,
+                                                                 format=fmt)])
+    text = base.mark_text(align="left", dx=3).encode(x=f"{y}:Q", text=alt.Text(f"{y}:Q",
+                                                                                format=fmt))
+    return (bar + text).properties(height=alt.Step(26))
+
+
+def cluster_scatter(frame: pd.DataFrame, *, recency_title: str, monetary_title: str,
+                    cluster_title: str) -> alt.Chart:
+    """Recency × monetary on log scales, one colour per cluster name."""
+    return alt.Chart(frame).mark_circle(size=22, opacity=0.6).encode(
+        x=alt.X("recency:Q", scale=alt.Scale(type="symlog"), title=recency_title),
+        y=alt.Y("monetary:Q", scale=alt.Scale(type="log"), title=monetary_title),
+        color=alt.Color("cluster:N", title=cluster_title, legend=alt.Legend(orient="bottom")),
+        tooltip=["cluster:N", alt.Tooltip("recency:Q", title=recency_title),
+                 alt.Tooltip("monetary:Q", title=monetary_title, format=",.0f")],
+    ).properties(height=360)
+
+
+def stacked_months(frame: pd.DataFrame, *, month_title: str, customers_title: str,
+                   kind_title: str, order: list[str]) -> alt.Chart:
+    """Active customers per month split by kind (long frame: month, kind, customers)."""
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X("yearmonth(month):T", title=month_title, axis=alt.Axis(format="%Y-%m")),
+        y=alt.Y("customers:Q", title=customers_title, stack="zero"),
+        color=alt.Color("kind:N", title=kind_title, sort=order,
+                        scale=alt.Scale(domain=order,
+                                        range=["#2E86C1", "#28B463", "#F5B041", "#CB4335"]),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("kind_order:Q"),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title), "kind:N",
+                 alt.Tooltip("customers:Q", title=customers_title, format=",")],
+    ).properties(height=280)
+
+
+def cohort_heatmap(frame: pd.DataFrame, *, cohort_title: str, months_title: str,
+                   share_title: str) -> alt.Chart:
+    """Retention share by first-order month (rows) and months since (columns)."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("months:O", title=months_title),
+        y=alt.Y("cohort:O", title=cohort_title))
+    rect = base.mark_rect().encode(
+        color=alt.Color("share:Q", title=share_title, scale=alt.Scale(scheme="reds"),
+                        legend=alt.Legend(format=".0%", orient="bottom")),
+        tooltip=["cohort:O", "months:O", alt.Tooltip("share:Q", format=".1%")])
+    return rect.properties(height=alt.Step(14))

@@ -131,14 +131,33 @@ class BetaGeoModel:
         """E[purchases in (T, T + t] | x, t_x, T] — eq. 10 of the paper."""
         r, alpha, a, b = self._theta()
         t, x, t_x, big_t = (np.asarray(v, dtype=float) for v in (t, x, t_x, T))
-        z = t / (alpha + big_t + t)
-        ratio = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t)))
-        head = (a + b + x - 1) / (a - 1) * (1 - ratio * hyp2f1(r + x, b + x, a + b + x - 1, z))
-        return head * self.p_alive(x, t_x, big_t)
+
+        def if_alive(a_: float) -> np.ndarray:
+            z = t / (alpha + big_t + t)
+            ratio = np.exp((r + x) * (np.log(alpha + big_t) - np.log(alpha + big_t + t)))
+            return (a_ + b + x - 1) / (a_ - 1) * (
+                1 - ratio * hyp2f1(r + x, b + x, a_ + b + x - 1, z))
+
+        return _around_a_equal_1(if_alive, a) * self.p_alive(x, t_x, big_t)
 
     def expected_purchases_new(self, t: Any) -> np.ndarray:
         """E[X(t)] for a customer just acquired (first purchase at 0) — eq. 9."""
         r, alpha, a, b = self._theta()
         t = np.asarray(t, dtype=float)
-        ratio = np.exp(r * (np.log(alpha) - np.log(alpha + t)))
-        return (a + b - 1) / (a - 1) * (1 - ratio * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
+
+        def formula(a_: float) -> np.ndarray:
+            ratio = np.exp(r * (np.log(alpha) - np.log(alpha + t)))
+            return (a_ + b - 1) / (a_ - 1) * (1 - ratio * hyp2f1(r, b, a_ + b - 1, t / (alpha + t)))
+
+        return _around_a_equal_1(formula, a)
+
+
+_A_GAP = 1e-4
+
+
+def _around_a_equal_1(formula: Any, a: float) -> np.ndarray:
+    """formula(a), or at a ≈ 1 (0/0 in the closed forms) the mean of a = 1 ± gap, which is
+    the continuous limit up to O(gap²)."""
+    if abs(a - 1) >= _A_GAP:
+        return formula(a)
+    return (formula(1 - _A_GAP) + formula(1 + _A_GAP)) / 2

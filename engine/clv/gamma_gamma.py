@@ -62,7 +62,8 @@ def _neg_mean_ll(log_theta: np.ndarray, d: _Data, penalizer: float
     w = d.w
     total = w.sum()
     value = -np.sum(w * ll) / total + penalizer * np.sum(theta ** 2)
-    grad = -np.array([np.sum(w * g) for g in (g_p, g_q, g_v)]) / total * theta + 2 * penalizer * theta ** 2
+    grad = -np.array([np.sum(w * g) for g in (g_p, g_q, g_v)]) / total
+    grad = grad * theta + 2 * penalizer * theta ** 2   # chain rule to log-parameters
     return float(value), grad
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 JST = "Asia/Tokyo"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -33,13 +35,28 @@ _KANJI_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?"
 _AMOUNT_JUNK = r"[¥$€£\s,円]|JPY|YEN|(?i:yen)"
 
 
+def _arrow_text(s: pd.Series) -> pa.Array:
+    data = s.astype("str").array
+    arr = data.__arrow_array__() if hasattr(data, "__arrow_array__") else pa.array(
+        s.astype(object).where(s.notna(), "").tolist(), type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], type=pa.large_string())
+    return pc.fill_null(arr, "")
+
+
 def nfkc(s: pd.Series) -> pd.Series:
     """Unicode NFKC and outer whitespace stripped ("１，０００" -> "1,000", "㈱" -> "(株)")."""
-    return s.astype("str").str.normalize("NFKC").str.strip()
+    out = pc.utf8_trim_whitespace(pc.utf8_normalize(_arrow_text(s), form="NFKC"))
+    return pd.Series(pd.array(out, dtype="str"), index=s.index)
 
 
-def by_unique(s: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`parse` applied to the distinct values of `s` only, broadcast back to every row."""
+def by_unique(s: pd.Series, parse: Callable[[pd.Series], pd.Series], distinct: bool = False) -> pd.Series:
+    """`parse` applied to the distinct values of `s` only, broadcast back to every row.
+
+    distinct=True: the caller knows the values are already distinct (dictionary values).
+    """
+    if distinct:
+        return parse(s.reset_index(drop=True)).set_axis(s.index)
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     parsed = parse(pd.Series(uniques, dtype="str"))
     values = parsed.to_numpy()
@@ -61,9 +78,9 @@ def _parse_amount_unique(s: pd.Series) -> pd.Series:
     return values
 
 
-def parse_amounts(s: pd.Series, invalid: Iterable[float] = ()) -> pd.Series:
+def parse_amounts(s: pd.Series, invalid: Iterable[float] = (), *, distinct: bool = False) -> pd.Series:
     """Yen amounts as float; NaN where the cell is empty or not a number."""
-    values = by_unique(s, _parse_amount_unique).astype("float64")
+    values = by_unique(s, _parse_amount_unique, distinct).astype("float64")
     for bad in invalid:                 # e.g. 楽天's -99999 = "no value"
         values[values == bad] = np.nan
     return values
@@ -102,6 +119,16 @@ def _excel_serial(text: str) -> pd.Timestamp | None:
     return (EXCEL_EPOCH + pd.to_timedelta(round(value * 86400), unit="s")).floor("s")
 
 
+def _strptime(sub: pd.Series, fmt: str) -> pd.Series:
+    """pyarrow's C++ strptime (fast), pandas' where arrow cannot take the format."""
+    try:
+        parsed = pc.strptime(_arrow_text(sub), format=fmt, unit="s", error_is_null=True)
+        out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=sub.index)
+        return pd.to_datetime(out, errors="coerce")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_datetime(sub, format=fmt, errors="coerce")
+
+
 def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     text = nfkc(s)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
@@ -123,7 +150,7 @@ def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         sub = text[todo]
         if "%z" in fmt:
             continue
-        parsed = pd.to_datetime(sub, format=fmt, errors="coerce")
+        parsed = _strptime(sub, fmt)
         ok = parsed.notna()
         if ok.any():
             out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
@@ -136,17 +163,17 @@ def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     return out
 
 
-def parse_dates(s: pd.Series, formats: Iterable[str] = ()) -> pd.Series:
+def parse_dates(s: pd.Series, formats: Iterable[str] = (), *, distinct: bool = False) -> pd.Series:
     """Naive Japan-time timestamps (datetime64[ns]); NaT where the cell is not a date."""
     fmts = tuple(formats)
-    result = by_unique(s, lambda u: _parse_dates_unique(u, fmts))
+    result = by_unique(s, lambda u: _parse_dates_unique(u, fmts), distinct)
     return pd.to_datetime(result, errors="coerce").astype("datetime64[ns]")
 
 
 # ---------------------------------------------------------------- text tests
-def fold_values(s: pd.Series) -> pd.Series:
+def fold_values(s: pd.Series, *, distinct: bool = False) -> pd.Series:
     """Status-like values compared loosely: NFKC, case-folded, stripped."""
-    return by_unique(s, lambda u: nfkc(u).str.casefold()).astype("str")
+    return by_unique(s, lambda u: nfkc(u).str.casefold(), distinct).astype("str")
 
 
 def in_values(folded: pd.Series, values: Iterable[str]) -> np.ndarray:
@@ -158,7 +185,8 @@ def in_values(folded: pd.Series, values: Iterable[str]) -> np.ndarray:
     return np.array(folded.isin(wanted).to_numpy(dtype=bool))  # writable copy (copy-on-write)
 
 
-def matches_any(s: pd.Series, patterns: Iterable[str], *, full: bool = False) -> np.ndarray:
+def matches_any(s: pd.Series, patterns: Iterable[str], *, full: bool = False,
+                distinct: bool = False) -> np.ndarray:
     """True where the NFKC text matches one of the regular expressions (search, or fullmatch)."""
     pats = [p for p in patterns if p]
     if not pats:
@@ -170,4 +198,4 @@ def matches_any(s: pd.Series, patterns: Iterable[str], *, full: bool = False) ->
     def test(u: pd.Series) -> pd.Series:
         return nfkc(u).str.contains(combined, regex=True).astype(bool)
 
-    return np.array(by_unique(s, test).fillna(False).to_numpy(dtype=bool))
+    return np.array(by_unique(s, test, distinct).fillna(False).to_numpy(dtype=bool))

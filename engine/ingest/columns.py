@@ -71,9 +71,14 @@ def encode(s: pd.Series, *, strip: bool = True) -> Col:
     """Dictionary codes of a text column (cells stripped of outer whitespace)."""
     enc = _arrow(s).dictionary_encode()
     codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    values = pd.Series(enc.dictionary.to_pandas(), dtype="str").fillna("")
-    col = Col(codes=codes, values=values.reset_index(drop=True))
-    return refactor(col, values.str.strip()) if strip else col
+    values = pd.Series(pd.array(enc.dictionary, dtype="str"))
+    col = Col(codes=codes, values=values)
+    if not strip:
+        return col
+    stripped = pd.Series(pd.array(pc.utf8_trim_whitespace(enc.dictionary), dtype="str"))
+    if stripped.equals(values):   # the usual case: nothing to merge
+        return col
+    return refactor(col, stripped)
 
 
 def refactor(col: Col, new_values: pd.Series) -> Col:
