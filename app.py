@@ -27,5 +27,6 @@ pages = [
     st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
     st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
 ]
+st.session_state._entered_through_app = True  # see ui.state.enter_through_app
 st.navigation(pages).run()
 st.sidebar.caption(tr("ui.sidebar.privacy"))

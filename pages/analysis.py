@@ -11,8 +11,10 @@ from engine.exporting import csv_bytes, xlsx_bytes
 from ui import analysis as cached
 from ui import charts, data
 from ui.format import pct, yen
-from ui.state import lang
+from ui.state import enter_through_app, lang
 from ui.text import tr
+
+enter_through_app()
 
 st.title(tr("analysis.title"))
 

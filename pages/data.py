@@ -10,8 +10,10 @@ from engine.errors import IngestError
 from engine.ingest import FIELDS, find_saved_mapping, list_presets, mapping_to_toml, save_mapping
 from ui import data
 from ui.format import yen
-from ui.state import lang
+from ui.state import enter_through_app, lang
 from ui.text import tr
+
+enter_through_app()
 
 LAYOUT_ERRORS = {"ingest.error.unknown_layout", "ingest.error.no_amount", "ingest.error.no_dates"}
 NONE = ""

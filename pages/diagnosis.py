@@ -5,8 +5,10 @@ import streamlit as st
 
 from engine.questions import load_questions, steps
 from ui.questions import question_field
-from ui.state import answers, lang
+from ui.state import answers, enter_through_app, lang
 from ui.text import tr
+
+enter_through_app()
 
 MAIN_QUESTION = re.compile(r"q\d+")  # the ten questions; follow-ups are extra
 

@@ -3,8 +3,10 @@ import streamlit as st
 
 from engine import samples
 from ui import data
-from ui.state import answers, lang
+from ui.state import answers, enter_through_app, lang
 from ui.text import tr
+
+enter_through_app()
 
 st.title(tr("ui.home.title"))
 st.write(tr("ui.home.tagline"))

@@ -4,8 +4,10 @@ import streamlit as st
 from engine.actions import step_title
 from engine.diagnosis import diagnose, level_label
 from ui.charts import score_bars
-from ui.state import answers, lang
+from ui.state import answers, enter_through_app, lang
 from ui.text import tr
+
+enter_through_app()
 
 LEVEL_COLOR = {"good": "green", "caution": "orange", "poor": "red", "unknown": "gray"}
 OMEGA_STEPS = "ABCDEF"

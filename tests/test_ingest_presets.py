@@ -325,3 +325,40 @@ def test_generic_without_order_id_each_row_is_an_order():
     # the second row is an exact duplicate; the last is blank
     check(book, fmt="generic", orders=2, customers=2, revenue=150, rows_in=4, rows_kept=2,
           dropped={"blank_row": 1, "duplicate_row": 1})
+
+
+def test_uci_online_retail_as_the_original_xlsx():
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Online Retail"
+    sheet.append(UCI_HEADER)
+    sheet.append([536365, "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", 6, dt.datetime(2010, 12, 1, 8, 26),
+                  2.55, 17850.0, "United Kingdom"])                                       # 15.30
+    sheet.append(["C536379", "D", "Discount", -1, dt.datetime(2010, 12, 1, 9, 41), 27.5, 14527.0,
+                  "United Kingdom"])                                                      # cancelled
+    sheet.append([536366, 22633, "HAND WARMER UNION JACK", 6, dt.datetime(2010, 12, 1, 8, 28), 1.85,
+                  17850.0, "United Kingdom"])                                             # 11.10
+    buf = io.BytesIO()
+    book.save(buf)
+    result = ingest(buf.getvalue(), "Online Retail.xlsx")
+    check(result, fmt="uci_online_retail", orders=2, customers=1, revenue=26.40, rows_in=3, rows_kept=2,
+          dropped={"invoice_cancel": 1})
+    assert result.orders["customer_id"].unique().tolist() == ["17850"]
+    assert result.lines["order_date"].min() == pd.Timestamp("2010-12-01 08:26")
+
+
+def test_examples_never_show_personal_columns():
+    rows = [_rakuten_row("364012-20240301-0000003", "キャンセル確定", "2024-03-01 08:00:00", "4000", "佐藤",
+                         "花子", "090-0000-0002", "g7h8@pc.fw.rakuten.ne.jp", "靴下", "4000", "1",
+                         ひとことメモ="佐藤様 要連絡", 注文者住所都道府県="東京都")]
+    book = ingest(table(RAKUTEN_HEADER, rows, encoding="cp932"), "RMS.csv", salt=SALT)
+    (example,) = book.report.examples["cancelled"]
+    assert example["注文番号"] == "364012-20240301-0000003" and example["商品名"] == "靴下"
+    assert not {"注文者姓", "注文者名", "注文者電話番号1", "注文者メールアドレス", "ひとことメモ",
+                "注文者住所都道府県"} & set(example)
+    no_personal_data(book, "佐藤", "0000-0002", "東京都", "g7h8")

@@ -38,3 +38,14 @@ def get(key: str, default: Any = None) -> Any:
 
 def put(key: str, value: Any) -> None:
     st.session_state[key] = value
+
+
+def enter_through_app() -> None:
+    """Run the page only as part of app.py's navigation.
+
+    On a fresh server whose first request is a deep link (/analysis), Streamlit's legacy
+    `pages/` mode runs the page file alone: no language switch, no navigation. app.py marks the
+    session; a page without the mark hands over to app.py, which then sets up navigation.
+    """
+    if not st.session_state.get("_entered_through_app"):
+        st.switch_page("app.py")

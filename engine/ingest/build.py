@@ -35,7 +35,9 @@ EXAMPLES_PER_REASON = 3
 _PERSONAL_WORDS = ("氏名", "お名前", "名前", "姓", "カナ", "フリガナ", "ふりがな", "注文者", "購入者",
                    "送付先", "配送先", "お届け先", "発送先", "受注名", "住所", "郵便", "電話", "tel",
                    "メール", "mail", "phone", "address", "zip", "ship", "bill", "誕生", "birth",
-                   "会社名", "buyer", "recipient")
+                   "会社名", "buyer", "recipient",
+                   # free text can hold anything personal: never shown either
+                   "備考", "コメント", "メモ", "メッセージ", "のし", "note", "comment", "message", "memo")
 
 Progress = Callable[[str, float], None] | None
 
@@ -55,11 +57,12 @@ def personal_columns(columns: list[str], mapped: dict[str, tuple[str, ...]]) -> 
     return out
 
 
-def _examples(frame: pd.DataFrame, reason: np.ndarray, hidden: set[str]) -> dict[str, list[dict]]:
+def _examples(frame: pd.DataFrame, code: np.ndarray, hidden: set[str]) -> dict[str, list[dict]]:
+    """≤3 dropped rows per reason (code i = REASONS[i-1]), personal columns left out."""
     shown = [c for c in frame.columns if c not in hidden]
     out: dict[str, list[dict]] = {}
-    for name in REASONS:
-        idx = np.flatnonzero(reason == name)[:EXAMPLES_PER_REASON]
+    for i, name in enumerate(REASONS, start=1):
+        idx = np.flatnonzero(code == i)[:EXAMPLES_PER_REASON]
         if idx.size:
             rows = frame.iloc[idx][shown].astype("str").to_dict("records")
             # "row" is the line number in the file (header = line 1)
@@ -219,8 +222,9 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
         no_amount &= np.isnan(total_o)[order]
     conditions = [blank, dup, no_oid, pd.isna(dates_o)[order], invoice_cancel, cancelled, returned,
                   status_in(preset.status_invalid), qty < 0, no_amount]
-    reason = np.select(conditions, np.array(REASONS, dtype=object), default="")
-    kept = reason == ""
+    # small integer codes (0 = kept) rather than strings: np.select on objects is slow
+    code = np.select(conditions, np.arange(1, len(REASONS) + 1, dtype=np.int8), default=np.int8(0))
+    kept = code == 0
     _report(progress, "ingest.progress.building", 0.8)
 
     # ---- tables
@@ -247,10 +251,11 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     orders = _orders(lines, kc, n_orders, order_ids, total_o - refund_o if order_total_mode else None,
                      dates_o, keys_s, pcode)
 
-    counts = {str(r): int(c) for r, c in zip(*np.unique(reason[~kept].astype(str), return_counts=True))}
+    per_code = np.bincount(code, minlength=len(REASONS) + 1)
+    counts = {REASONS[i - 1]: int(per_code[i]) for i in range(1, len(REASONS) + 1) if per_code[i]}
     if raw.malformed:
         counts[MALFORMED] = raw.malformed
-    examples = _examples(frame, reason, personal_columns(list(frame.columns), cols))
+    examples = _examples(frame, code, personal_columns(list(frame.columns), cols))
     if raw.malformed_examples:
         examples[MALFORMED] = raw.malformed_examples
     notices = list(preset.notices)

@@ -25,8 +25,7 @@ class Col:
     @property
     def empty(self) -> np.ndarray:
         """True on rows whose cell is empty."""
-        blank = np.flatnonzero((self.values == "").to_numpy(dtype=bool))
-        return np.isin(self.codes, blank)
+        return (self.values == "").to_numpy(dtype=bool)[self.codes]
 
     def at(self, rows: np.ndarray) -> "Col":
         """The same column restricted to / reordered by `rows` (-1 = no row: empty)."""
@@ -75,10 +74,10 @@ def encode(s: pd.Series, *, strip: bool = True) -> Col:
     col = Col(codes=codes, values=values)
     if not strip:
         return col
-    stripped = pd.Series(pd.array(pc.utf8_trim_whitespace(enc.dictionary), dtype="str"))
-    if stripped.equals(values):   # the usual case: nothing to merge
+    padded = pc.match_substring_regex(enc.dictionary, r"^\s|\s$")
+    if not pc.any(padded).as_py():   # the usual case: nothing to strip, nothing to merge
         return col
-    return refactor(col, stripped)
+    return refactor(col, pd.Series(pd.array(pc.utf8_trim_whitespace(enc.dictionary), dtype="str")))
 
 
 def refactor(col: Col, new_values: pd.Series) -> Col:

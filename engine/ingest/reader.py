@@ -125,7 +125,7 @@ def _header(text: str, delimiter: str) -> list[str]:
     return _dedupe(first)
 
 
-def _read_arrow(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, int, list]:
+def _read_arrow(utf8: bytes, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, int, list]:
     bad: list[str] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -133,7 +133,7 @@ def _read_arrow(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFra
         return "skip"
 
     table = pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
+        io.BytesIO(utf8),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                          invalid_row_handler=on_invalid),
@@ -174,13 +174,21 @@ def read_text(data: bytes) -> RawTable:
     names = _header(text, delimiter)
     if not names:
         raise IngestError("ingest.error.empty_file")
+    # pyarrow reads UTF-8: a UTF-8 upload is handed over as is, anything else re-encoded once;
+    # the decoded str is released first so a big file is not held three times in memory
+    if encoding in ("utf-8", "utf-8-sig"):
+        utf8 = data
+        del text
+    else:
+        utf8 = text.encode("utf-8")
+        del text
     try:
-        frame, bad, examples = _read_arrow(text, delimiter, names)
+        frame, bad, examples = _read_arrow(utf8, delimiter, names)
         if bad:  # ragged rows: re-read forgivingly rather than lose them
-            frame, bad, examples = _read_python(text, delimiter, names)
+            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
         try:
-            frame, bad, examples = _read_python(text, delimiter, names)
+            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names)
         except csv.Error as exc:
             raise IngestError("ingest.error.unreadable") from exc
     return RawTable(frame=frame, encoding=encoding, delimiter=delimiter, malformed=bad,

@@ -70,7 +70,7 @@ _STYLES = (
 _SHEET_HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0">'
+    '<dimension ref="{dimension}"/><sheetViews><sheetView workbookViewId="0">'
     '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
     "</sheetView></sheetViews>{cols}<sheetData>")
 _SHEET_TAIL = "</sheetData></worksheet>"
@@ -134,7 +134,8 @@ def _sheet_xml(frame: pd.DataFrame) -> Iterable[str]:
               for h, (_, w) in zip(headers, columns)]
     cols = "".join(f'<col min="{i + 1}" max="{i + 1}" width="{w:.1f}" customWidth="1"/>'
                    for i, w in enumerate(widths))
-    yield _SHEET_HEAD.format(cols=f"<cols>{cols}</cols>" if cols else "")
+    last = f"{letters[-1]}{len(frame) + 1}" if letters else "A1"
+    yield _SHEET_HEAD.format(dimension=f"A1:{last}", cols=f"<cols>{cols}</cols>" if cols else "")
     head = "".join(f'<c r="{col}1" s="1" t="inlineStr"><is><t xml:space="preserve">'
                    f"{_text(h)}</t></is></c>" for col, h in zip(letters, headers))
     yield f'<row r="1">{head}</row>'

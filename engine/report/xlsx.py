@@ -1,6 +1,6 @@
 """The report as an Excel workbook: the same content as the HTML, one sheet per section,
-plus the customer lists the user chose. Everything goes through `engine.exporting`, so no
-cell can run as a formula.
+plus the customer lists the user chose. Every text cell goes through
+`engine.exporting.neutralise` (in `fastxlsx`), so no cell can run as a formula.
 """
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from engine.exporting import EXCEL_SHEET_NAME_MAX, xlsx_bytes
+from engine.exporting import EXCEL_SHEET_NAME_MAX
 from engine.i18n import catalogue, t
+from engine.report import fastxlsx
 from engine.report.content import Report, build, step_name
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -106,5 +107,5 @@ def sheets(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> dict[s
 
 
 def render(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> bytes:
-    """The workbook as .xlsx bytes, formula-safe."""
-    return xlsx_bytes(sheets(report_input, lang))
+    """The workbook as .xlsx bytes, formula-safe (`fastxlsx`: long customer lists in seconds)."""
+    return fastxlsx.write(sheets(report_input, lang))
