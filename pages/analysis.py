@@ -8,6 +8,7 @@ from engine.analysis import cpm, customers, lists, ranks, rfm
 from engine.analysis.relationship import read_customer_file
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
+from engine.i18n import t
 from ui import analysis as cached
 from ui import charts, data
 from ui.format import pct, yen
@@ -107,7 +108,7 @@ with tab_rfm:
 with tab_clusters:
     st.caption(tr("analysis.clusters.explain"))
     k_choice = st.selectbox(tr("ui.analysis.k"), [None, 3, 4, 5, 6, 7, 8],
-                            format_func=lambda k: tr("ui.analysis.k_auto") if k is None else str(k))
+                            format_func=lambda k, auto=tr("ui.analysis.k_auto"): auto if k is None else str(k))
     result = cached.cluster_result(key, as_of, k_choice, table)
     if not result.ok:
         st.info(tr(result.reason_key, **result.reason_params))
@@ -253,7 +254,7 @@ with tab_lists:
     if result.ok:
         kinds_of_list["cluster"] = {n: n for n in result.profile[f"name_{lang()}"]}
     list_kind = st.selectbox(tr("ui.analysis.list_kind"), list(kinds_of_list),
-                             format_func=lambda k: tr(f"analysis.columns.{k}"))
+                             format_func=lambda k, lg=lang(): t(f"analysis.columns.{k}", lg))
     options = kinds_of_list[list_kind]
     chosen = st.selectbox(tr("ui.analysis.list_value"), list(options), format_func=options.get)
     chosen_list = lists.customer_list(table, scores, {list_kind: chosen}, lang=lang())

@@ -8,6 +8,7 @@ import streamlit as st
 from engine import samples
 from engine.errors import IngestError
 from engine.ingest import FIELDS, find_saved_mapping, list_presets, mapping_to_toml, save_mapping
+from engine.i18n import t
 from ui import data
 from ui.format import yen
 from ui.state import enter_through_app, lang
@@ -28,7 +29,7 @@ with upload_col:
         data.use_upload(uploaded.getvalue(), uploaded.name)
 with sample_col.container(border=True):
     shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS,
-                        format_func=lambda s: samples.shop_label(s, lang()))
+                        format_func=lambda s, lg=lang(): samples.shop_label(s, lg))
     st.caption(samples.shop_description(shop, lang()))
     if st.button(tr("ui.home.sample_button"), icon=":material/storefront:"):
         data.use_sample(shop)
@@ -43,8 +44,8 @@ with st.expander(tr("ui.data.options"), expanded=False):
     formats = [NONE] + list(presets)
     chosen = st.selectbox(tr("ui.data.format_override"), formats,
                           index=formats.index(src.format or NONE),
-                          format_func=lambda f: tr("ui.data.auto") if f == NONE
-                          else presets[f].label(lang()))
+                          format_func=lambda f, lg=lang(): t("ui.data.auto", lg) if f == NONE
+                          else presets[f].label(lg))
     if (chosen or None) != src.format:
         data.update_source(format=chosen or None, mapping=())
         st.rerun()
@@ -69,7 +70,7 @@ def mapping_step(error: IngestError | None) -> None:
         label = tr(f"ingest.field.{field}") + (" *" if guess.required else "")
         picked = columns[i % 3].selectbox(label, options, index=options.index(default)
                                           if default in options else 0, key=f"map_{field}",
-                                          format_func=lambda c: c or tr("ui.data.not_used"))
+                                          format_func=lambda c, unused=tr("ui.data.not_used"): c or unused)
         if picked:
             mapping[field] = picked
     if tuple(sorted(mapping.items())) != src.mapping:

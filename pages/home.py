@@ -27,8 +27,8 @@ if started and result_col.button(tr("ui.home.see_result"), width="stretch"):
 with st.container(border=True):
     st.markdown(f"**{tr('ui.home.sample_title')}**")
     st.caption(tr("ui.home.sample_body"))
-    shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS, key="home_shop",
-                        format_func=lambda s: samples.shop_label(s, lang()))
+    shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS, key=f"home_shop_{lang()}",
+                        format_func=lambda s, lg=lang(): samples.shop_label(s, lg))
     if st.button(tr("ui.home.sample_button"), icon=":material/storefront:"):
         data.use_sample(shop)
         answers().clear()

@@ -75,7 +75,7 @@ def _choice(q: Question) -> str | None:
     ids = [c.id for c in q.choices]
     _restore(key, answers().get(q.id))
     value = st.radio(_label(q), ids, key=key, index=None, help=q.help(lang()),
-                     format_func=lambda cid: q.choice_label(cid, lang()))
+                     format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     _store(q.id, value)
     return None
 
@@ -84,7 +84,7 @@ def _multi(q: Question) -> str | None:
     key = f"w_{q.id}"
     _restore(key, list(answers().get(q.id) or []))
     value = st.pills(_label(q), [c.id for c in q.choices], key=key, selection_mode="multi",
-                     help=q.help(lang()), format_func=lambda cid: q.choice_label(cid, lang()))
+                     help=q.help(lang()), format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     answers()[q.id] = list(value or [])
     return None
 

@@ -3,13 +3,18 @@
 ANSWERS.json is {"answers": {question_id: value}}: yen as integers, percents 0-100, null for
 「わからない」. Prints the diagnosis JSON (`Diagnosis.to_json`) or a short summary. Invalid
 answers raise AnswerError, which `engine.cli` turns into a message on stderr and exit code 2.
-(`--orders FILE` will join the answers with an order file in a later issue.)
+
+`--orders FILE` reads an order export (any file the ingest reads) and checks the answers against
+it: the JSON then also has "data_kpis", "comparison" (answer vs data, with the gap flag), per
+area "source" ("answer" | "data"), and "plan" (the data-backed plan of engine.roi, best expected
+profit first). Without --orders the output is exactly the answers-only diagnosis.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from engine.diagnosis import Diagnosis, diagnose
@@ -54,6 +59,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("answers", metavar="ANSWERS.json",
                         help=t("diagnosis.cli.help_answers", "en"))
     parser.add_argument("--json", action="store_true", help=t("diagnosis.cli.help_json", "en"))
+    parser.add_argument("--orders", metavar="FILE", default=None,
+                        help="order export (CSV, TSV or Excel) to check the answers against")
+    parser.add_argument("--as-of", dest="as_of", default=None,
+                        help="reference date YYYY-MM-DD for --orders (default: the day after "
+                             "the last order)")
     parser.set_defaults(run=run)
     return parser
 
@@ -95,10 +105,45 @@ def summary(result: Diagnosis, lang: str) -> str:
     return "\n".join(lines)
 
 
+def data_summary(result: Diagnosis, plan: list[Any], lang: str) -> str:
+    """The answer-vs-data lines and the data-backed plan, for the human-readable output."""
+    lines = ["", t("plan.compare.title", lang)]
+    for row in result.comparison or []:
+        mark = "!" if row["flag"] else " "
+        lines.append(f"  {mark} {row['label']}: {row['answer_text']} / {row['data_text']}"
+                     f" ({row['gap_text']})")
+    lines += ["", t("plan.title", lang)]
+    for row in plan:
+        if row.estimate is None:
+            lines.append(f"    [{row.step}] {row.title}")
+            continue
+        mark = "!" if row.negative else " "
+        profit = row.estimate.profit
+        money = f"{'-' if profit < 0 else ''}¥{abs(profit):,.0f}"
+        lines.append(f"  {mark} [{row.step}] {row.title} — {row.customers:,} / "
+                     f"{money} ({row.roi_text(lang)})")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
-    result = diagnose(read_answers(args.answers), args.lang)
+    answers = read_answers(args.answers)
+    if args.orders is None:
+        result = diagnose(answers, args.lang)
+        print(json.dumps(result.to_json(), ensure_ascii=False) if args.json
+              else summary(result, args.lang))
+        return 0
+    from engine.datacheck import data_kpis
+    from engine.ingest import ingest
+    from engine.roi import build_data_plan
+
+    path = Path(args.orders)
+    book = ingest(path.read_bytes(), path.name)
+    result = diagnose(answers, args.lang, data=data_kpis(book, args.as_of))
+    plan = build_data_plan(book, answers, as_of=args.as_of, lang=args.lang)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        out = result.to_json()
+        out["plan"] = [row.to_json(args.lang) for row in plan]
+        print(json.dumps(out, ensure_ascii=False))
     else:
-        print(summary(result, args.lang))
+        print(summary(result, args.lang) + "\n" + data_summary(result, plan, args.lang))
     return 0

@@ -169,7 +169,8 @@ def _history_section(rep: Report) -> str:
     lang = rep.lang
     areas = [c for c in rep.history.columns if c != "date"]
     series = {a: [None if _missing(v) else float(v) for v in rep.history[a]] for a in areas}
-    chart = svg.line(rep.history["date"].tolist(), series, title=t("history.scores_over_time", lang))
+    title = t("history.scores_over_time", lang)
+    chart = svg.line(rep.history["date"].tolist(), series, title=title)
     return (f'<section id="history"><h2>{esc(t("history.scores_over_time", lang))}</h2>'
             f"{chart}{table(rep.history, lang)}</section>")
 
@@ -290,7 +291,8 @@ def render(report_input: Mapping[str, Any] | Report, lang: str = "ja") -> str:
     doc_title = f"{title} — {rep.client}" if rep.client else title
     body = "".join([
         f"<header><h1>{esc(title)}</h1><p class=\"meta\">{' ／ '.join(meta)}</p></header>",
-        _summary(rep), _scores_section(rep), _history_section(rep), _kpis_section(rep), _segments_section(rep),
+        _summary(rep), _scores_section(rep), _history_section(rep), _kpis_section(rep),
+        _segments_section(rep),
         _plan_section(rep), _cta(rep),
         f"<footer><p>{esc(t('report.footer', lang))}</p></footer>",
     ])
