@@ -11,7 +11,7 @@ from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
 from ui import analysis as cached
 from ui import charts, data
-from ui.format import pct, yen
+from ui.format import number_columns, pct
 from ui.state import enter_through_app, lang
 from ui.text import tr
 
@@ -116,7 +116,8 @@ with tab_clusters:
         st.caption(tr("analysis.clusters.k_chosen" if result.k_chosen_by == "silhouette"
                       else "analysis.clusters.k_user", k=result.k))
         names = result.names(lang())
-        points = pd.DataFrame({"recency": table["recency_days"], "monetary": table["monetary"],
+        points = pd.DataFrame({"recency": table["recency_days"].clip(lower=1),
+                               "monetary": table["monetary"].clip(lower=1),
                                "cluster": names.reindex(table.index)})
         if len(points) > 5000:  # the browser draws a fixed-seed sample, the table uses everyone
             points = points.sample(5000, random_state=0)
@@ -125,14 +126,15 @@ with tab_clusters:
             monetary_title=tr("analysis.columns.monetary"),
             cluster_title=tr("analysis.columns.cluster")), width="stretch")
         profile = result.profile
-        st.dataframe(pd.DataFrame({
+        profile_frame = pd.DataFrame({
             tr("analysis.columns.cluster"): profile[f"name_{lang()}"],
             tr("ui.analysis.customers"): profile["size"],
             tr("ui.analysis.revenue_share"): (profile["revenue_share"] * 100).round(1),
             tr("ui.analysis.r_median"): profile["recency_median"].round(0),
             tr("ui.analysis.f_median"): profile["frequency_median"].round(1),
             tr("ui.analysis.m_median"): profile["monetary_median"].round(0),
-        }), hide_index=True)
+        })
+        st.dataframe(profile_frame, hide_index=True, column_config=number_columns(profile_frame))
 
 # --- CPM ---------------------------------------------------------------------------------------
 with tab_cpm:
@@ -152,12 +154,13 @@ with tab_cpm:
     cpm_seg = cached.cpm_segments(key, as_of, cpm_thresholds, table)
     grid = cpm.cpm_grid(table, cpm_seg)
     cpm_labels = cpm.segment_labels(lang())
-    st.dataframe(pd.DataFrame({
+    cpm_frame = pd.DataFrame({
         tr("analysis.columns.cpm"): [cpm_labels[s] for s in grid.index],
         tr("ui.analysis.customers"): grid["customers"].to_numpy(),
         tr("ui.analysis.revenue"): grid["revenue"].round(0).to_numpy(),
         tr("ui.analysis.revenue_share"): (grid["revenue_share"] * 100).round(1).to_numpy(),
-    }), hide_index=True)
+    })
+    st.dataframe(cpm_frame, hide_index=True, column_config=number_columns(cpm_frame))
 
 # --- ranks -------------------------------------------------------------------------------------
 with tab_ranks:
@@ -199,6 +202,8 @@ with tab_retention:
                                      value_name="customers")
     long["kind"] = long["kind_id"].map(lambda k: tr(f"ui.analysis.kind_{k}"))
     long["kind_order"] = long["kind_id"].map(kinds.index)
+    # Lapsed customers are no longer active: drawn below zero, so the bar above is the active total.
+    long.loc[long["kind_id"] == "lapsed", "customers"] *= -1
     st.altair_chart(charts.stacked_months(
         long, month_title=tr("ui.analysis.month"), customers_title=tr("ui.analysis.customers"),
         kind_title=tr("ui.analysis.kind"), order=[tr(f"ui.analysis.kind_{k}") for k in kinds]),
@@ -207,7 +212,7 @@ with tab_retention:
     st.markdown(f"**{tr('ui.analysis.cohort_title')}**")
     cohorts = figures["cohorts"].drop(columns="customers")
     heat = cohorts.reset_index().melt(id_vars="cohort", var_name="months", value_name="share")
-    heat = heat.dropna()
+    heat = heat[heat["months"] != 0].dropna()  # month 0 is 100% by definition
     heat["cohort"] = heat["cohort"].dt.strftime("%Y-%m")
     st.altair_chart(charts.cohort_heatmap(heat, cohort_title=tr("ui.analysis.cohort"),
                                           months_title=tr("ui.analysis.months_since"),

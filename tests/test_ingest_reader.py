@@ -50,6 +50,8 @@ def test_ragged_rows_are_padded_or_counted():
     # row 1 short -> padded; row 2 has an extra non-empty cell -> malformed; row 3 extra empty cell -> trimmed
     assert book.report.rows_in == 3 and book.report.rows_dropped == {"malformed_row": 1}
     assert book.revenue == 400 and book.report.reconciles()
+    # where and how wide, never the cells (they could hold names or phones)
+    assert book.report.examples["malformed_row"] == [{"row": 3, "cells": 5, "expected": 4}]
 
 
 def _workbook_with_notes_first() -> bytes:

@@ -73,9 +73,13 @@ def cluster_scatter(frame: pd.DataFrame, *, recency_title: str, monetary_title: 
                     cluster_title: str) -> alt.Chart:
     """Recency × monetary on log scales, one colour per cluster name."""
     return alt.Chart(frame).mark_circle(size=22, opacity=0.6).encode(
-        x=alt.X("recency:Q", scale=alt.Scale(type="symlog"), title=recency_title),
-        y=alt.Y("monetary:Q", scale=alt.Scale(type="log"), title=monetary_title),
-        color=alt.Color("cluster:N", title=cluster_title, legend=alt.Legend(orient="bottom")),
+        x=alt.X("recency:Q", scale=alt.Scale(type="log"), title=recency_title,
+                axis=alt.Axis(values=[1, 3, 10, 30, 100, 300, 1000], grid=False)),
+        y=alt.Y("monetary:Q", scale=alt.Scale(type="log"), title=monetary_title,
+                axis=alt.Axis(values=[1000, 3000, 10000, 30000, 100000, 300000, 1000000],
+                              format="~s", grid=False)),
+        color=alt.Color("cluster:N", title=cluster_title, scale=alt.Scale(scheme="tableau10"),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=["cluster:N", alt.Tooltip("recency:Q", title=recency_title),
                  alt.Tooltip("monetary:Q", title=monetary_title, format=",.0f")],
     ).properties(height=360)

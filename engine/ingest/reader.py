@@ -40,7 +40,8 @@ class RawTable:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     malformed: int = 0                                   # rows that could not be split
-    malformed_examples: list[dict[str, str]] = field(default_factory=list)
+    # where and how wide, never the cells: a misaligned row cannot be stripped of personal data
+    malformed_examples: list[dict[str, int]] = field(default_factory=list)
 
 
 def is_excel(data: bytes, filename: str) -> bool:
@@ -126,10 +127,10 @@ def _header(text: str, delimiter: str) -> list[str]:
 
 
 def _read_arrow(utf8: bytes, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, int, list]:
-    bad: list[str] = []
+    bad: list[dict[str, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append(row.text or "")
+        bad.append({"cells": row.actual_columns, "expected": row.expected_columns})
         return "skip"
 
     table = pacsv.read_csv(
@@ -158,7 +159,7 @@ def _read_python(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFr
             if any(cell.strip() for cell in row[width:]):
                 bad += 1
                 if len(examples) < 3:
-                    examples.append(delimiter.join(row))
+                    examples.append({"row": reader.line_num, "cells": len(row), "expected": width})
                 continue
             row = row[:width]
         rows.append(row)
@@ -192,7 +193,7 @@ def read_text(data: bytes) -> RawTable:
         except csv.Error as exc:
             raise IngestError("ingest.error.unreadable") from exc
     return RawTable(frame=frame, encoding=encoding, delimiter=delimiter, malformed=bad,
-                    malformed_examples=[{"row": e[:200]} for e in examples])
+                    malformed_examples=examples)
 
 
 # ---------------------------------------------------------------- Excel
