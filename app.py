@@ -28,5 +28,8 @@ pages = [
     st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
 ]
 st.session_state._entered_through_app = True  # see ui.state.enter_through_app
-st.navigation(pages).run()
+page = st.navigation(pages)
+if "_deep_link" in st.session_state:
+    st.switch_page(st.session_state.pop("_deep_link"))
+page.run()
 st.sidebar.caption(tr("ui.sidebar.privacy"))

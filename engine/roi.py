@@ -213,11 +213,12 @@ def customer_frame(book: OrderBook, as_of: Any = None,
     frame["cpm"] = cpm.cpm_segments(table)
     frame["rfm"] = rfm.score(table)["segment"]
     frame["rank"] = ranks.assign_ranks(table, relationship).ranks["rank"]
-    layer = pd.Series(NOT_DORMANT, index=table.index, dtype=object)
     listed = dormant.customers
-    if len(listed):
-        layer.loc[pd.Index(listed["customer_id"].astype(str))] = listed["layer"].to_numpy()
-    frame["dormant_layer"] = layer
+    layers = pd.Series(listed["layer"].to_numpy(dtype=object),
+                       index=pd.Index(listed["customer_id"].astype(str)))
+    # reindex, not .loc assignment: an id outside the table can never add a row
+    frame["dormant_layer"] = (layers.reindex(table.index.astype(str)).fillna(NOT_DORMANT)
+                              .to_numpy(dtype=object))
     codes = table.index.get_indexer(known["customer_id"])
     subs = known["subscription"].to_numpy(dtype=bool)
     frame["subscription_orders"] = np.bincount(codes[subs], minlength=len(table)).astype(np.int64)
@@ -341,7 +342,12 @@ def build_data_plan(book: OrderBook | None, answers: Mapping[str, Any],
     assumptions = assumptions or PlanAssumptions.defaults(canonical)
     as_of = resolve_as_of(book.orders, as_of)
     if frame is None:
-        frame = customer_frame(book, as_of, relationship)
+        try:
+            frame = customer_frame(book, as_of, relationship)
+        except KarteError as exc:
+            if exc.key != "analysis.error.no_customers":
+                raise
+            return _answer_rows(canonical, lang)   # only guest orders before as_of
     known = known_orders(book.orders, as_of)
     order_owner = frame.index.get_indexer(known["customer_id"])
     order_revenue = known["revenue"].to_numpy(dtype=float)

@@ -15,7 +15,7 @@ from ui.format import number_columns, pct
 from ui.state import enter_through_app, lang
 from ui.text import tr
 
-enter_through_app()
+enter_through_app(__file__)
 
 st.title(tr("analysis.title"))
 

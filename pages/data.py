@@ -14,7 +14,7 @@ from ui.format import yen
 from ui.state import enter_through_app, lang
 from ui.text import tr
 
-enter_through_app()
+enter_through_app(__file__)
 
 LAYOUT_ERRORS = {"ingest.error.unknown_layout", "ingest.error.no_amount", "ingest.error.no_dates"}
 NONE = ""

@@ -8,7 +8,7 @@ from ui.questions import question_field
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
-enter_through_app()
+enter_through_app(__file__)
 
 MAIN_QUESTION = re.compile(r"q\d+")  # the ten questions; follow-ups are extra
 

@@ -6,7 +6,7 @@ from ui import data
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
-enter_through_app()
+enter_through_app(__file__)
 
 st.title(tr("ui.home.title"))
 st.write(tr("ui.home.tagline"))

@@ -7,7 +7,7 @@ from ui.charts import score_bars
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
-enter_through_app()
+enter_through_app(__file__)
 
 LEVEL_COLOR = {"good": "green", "caution": "orange", "poor": "red", "unknown": "gray"}
 OMEGA_STEPS = "ABCDEF"

@@ -362,3 +362,17 @@ def test_examples_never_show_personal_columns():
     assert not {"注文者姓", "注文者名", "注文者電話番号1", "注文者メールアドレス", "ひとことメモ",
                 "注文者住所都道府県"} & set(example)
     no_personal_data(book, "佐藤", "0000-0002", "東京都", "g7h8")
+
+
+def test_generic_total_that_varies_within_an_order_is_summed_as_lines():
+    data = "注文番号,注文日,商品名,合計金額\n1,2024-01-01,茶,1000\n1,2024-01-01,菓子,500\n2,2024-01-02,茶,1000\n"
+    book = ingest(data.encode(), "lines.csv")
+    assert book.orders["revenue"].tolist() == [1500, 1000]
+    assert "ingest.notice.total_varies_summed" in book.report.notices
+
+
+def test_generic_total_repeated_on_every_line_is_counted_once():
+    data = "注文番号,注文日,商品名,合計金額\n1,2024-01-01,茶,1500\n1,2024-01-01,菓子,1500\n"
+    book = ingest(data.encode(), "orders.csv")
+    assert book.orders["revenue"].tolist() == [1500]
+    assert "ingest.notice.total_varies_summed" not in book.report.notices

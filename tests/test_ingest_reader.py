@@ -85,6 +85,19 @@ def test_excel_data_sheet_is_found_after_a_notes_sheet():
     assert book.revenue == 2000
 
 
+def test_excel_examples_give_the_sheet_row_number():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["売上一覧"])
+    sheet.append(["注文番号", "注文日", "金額"])
+    sheet.append([1, "2024-01-05", 100])
+    sheet.append([2, "いつか", 100])          # sheet row 4
+    buf = io.BytesIO()
+    book.save(buf)
+    result = ingest(buf.getvalue(), "x.xlsx")
+    assert result.report.examples["no_date"][0]["row"] == 4
+
+
 def test_excel_sheet_can_be_chosen():
     book = ingest(_workbook_with_notes_first(), "orders.xlsx", sheet="返品")
     assert book.report.sheet == "返品" and book.revenue == 50
@@ -114,3 +127,10 @@ def test_raw_cells_are_strings_not_guessed_types():
 def test_bom_is_not_part_of_the_first_header():
     raw = read(codecs.BOM_UTF8 + b"date,amount\n2024-01-01,1\n", "x.csv")
     assert list(raw.frame.columns) == ["date", "amount"]
+
+
+def test_other_japanese_encodings_go_to_the_detector():
+    text = "注文番号,会員ID,受注日,商品名,金額\n1,A1,2024/1/5,島屋コラボ,1000\n2,A2,2024/1/6,高級茶,2000\n"
+    book = ingest(text.encode("euc_jp"), "old_system.csv")
+    assert book.report.encoding.startswith("euc")
+    assert book.lines["product"].tolist() == ["島屋コラボ", "高級茶"]

@@ -5,6 +5,7 @@ answers are kept in a plain dict of their own (`answers`) that every page reads 
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -40,12 +41,13 @@ def put(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def enter_through_app() -> None:
+def enter_through_app(page_file: str) -> None:
     """Run the page only as part of app.py's navigation.
 
     On a fresh server whose first request is a deep link (/analysis), Streamlit's legacy
     `pages/` mode runs the page file alone: no language switch, no navigation. app.py marks the
-    session; a page without the mark hands over to app.py, which then sets up navigation.
+    session; a page without the mark hands over to app.py, which comes back to this page.
     """
     if not st.session_state.get("_entered_through_app"):
+        st.session_state._deep_link = "pages/" + Path(page_file).name
         st.switch_page("app.py")

@@ -57,7 +57,8 @@ def personal_columns(columns: list[str], mapped: dict[str, tuple[str, ...]]) -> 
     return out
 
 
-def _examples(frame: pd.DataFrame, code: np.ndarray, hidden: set[str]) -> dict[str, list[dict]]:
+def _examples(frame: pd.DataFrame, code: np.ndarray, hidden: set[str],
+              header_row: int = 1) -> dict[str, list[dict]]:
     """≤3 dropped rows per reason (code i = REASONS[i-1]), personal columns left out."""
     shown = [c for c in frame.columns if c not in hidden]
     out: dict[str, list[dict]] = {}
@@ -65,8 +66,8 @@ def _examples(frame: pd.DataFrame, code: np.ndarray, hidden: set[str]) -> dict[s
         idx = np.flatnonzero(code == i)[:EXAMPLES_PER_REASON]
         if idx.size:
             rows = frame.iloc[idx][shown].astype("str").to_dict("records")
-            # "row" is the line number in the file (header = line 1)
-            out[name] = [{"row": int(i) + 2, **{k: v for k, v in r.items() if v not in ("", "nan")}}
+            # "row" is the line (CSV) or row (Excel) number the user sees in the file
+            out[name] = [{"row": int(i) + header_row + 1, **{k: v for k, v in r.items() if v not in ("", "nan")}}
                          for i, r in zip(idx, rows)]
     return out
 
@@ -88,6 +89,11 @@ class _Fields:
             return constant(self.n)
         parts = [self.raw(c) for c in self.cols[name]]
         return parts[0] if len(parts) == 1 else concat(parts, "" if name == "phone" else " ")
+
+
+def _amounts(col: Col, invalid: tuple[float, ...] = ()) -> np.ndarray:
+    """Per-row (or per-order) yen amounts of a column, parsed once per distinct value."""
+    return col.map(clean.parse_amounts(col.values, invalid, distinct=True))
 
 
 def _per_order(col: Col, order: np.ndarray, usable: np.ndarray, first: np.ndarray) -> Col:
@@ -128,6 +134,29 @@ def _keys_per_order(fields: dict[str, Col], rule: list[str], salt: bytes,
     return out
 
 
+def _settle_totals(f: "_Fields", cols: dict[str, tuple[str, ...]], notices: list[str]
+                   ) -> dict[str, tuple[str, ...]]:
+    """Generic files: a "total" column whose value changes within one order holds line amounts.
+
+    Counting the first value per order would then lose the other lines, so the column is summed
+    as line amounts instead (and the user is told).
+    """
+    oid = f.get("order_id")
+    total = _amounts(f.get("order_total"))
+    lo = np.full(len(oid.values), np.inf)
+    hi = np.full(len(oid.values), -np.inf)
+    np.fmin.at(lo, oid.codes, total)
+    np.fmax.at(hi, oid.codes, total)
+    if not np.any(np.isfinite(lo) & (hi > lo)):
+        return cols
+    cols = dict(cols)
+    column = cols.pop("order_total")
+    if "amount" not in cols and "unit_price" not in cols:
+        cols["amount"] = column
+    notices.append("ingest.notice.total_varies_summed")
+    return cols
+
+
 def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progress = None,
           cols: dict[str, tuple[str, ...]] | None = None) -> OrderBook:
     """The `OrderBook` of a raw table read with `preset` (or an explicit column mapping `cols`)."""
@@ -142,6 +171,10 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
         raise IngestError("ingest.error.no_amount", columns=", ".join(map(str, frame.columns[:12])))
     _report(progress, "ingest.progress.cleaning", 0.3)
     f = _Fields(frame, cols)
+    notices = list(preset.notices)
+    if preset.totals == "auto" and "order_total" in cols and "order_id" in cols:
+        cols = _settle_totals(f, cols, notices)
+        f = _Fields(frame, cols)
 
     # ---- rows that are not data: blank, exact duplicates (cells compared without outer spaces)
     every = [f.raw(c) for c in frame.columns]
@@ -163,11 +196,12 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     first = first_rows(order, usable, n_orders)
     po = {name: _per_order(f.get(name), order, usable, first)
           for name in ("order_date", "status", "order_total", "refunded", "cancelled_at")}
-    dates_o = clean.parse_dates(po["order_date"].values, preset.date_formats, distinct=True).to_numpy()[po["order_date"].codes]
+    dates_o = po["order_date"].map(clean.parse_dates(po["order_date"].values, preset.date_formats,
+                                                     distinct=True))
     if usable.any() and pd.isna(dates_o[order[usable]]).all():
         raise IngestError("ingest.error.no_dates", column=cols["order_date"][0])
-    total_o = po["order_total"].map(clean.parse_amounts(po["order_total"].values, preset.invalid_amounts, distinct=True))
-    refund_o = np.nan_to_num(po["refunded"].map(clean.parse_amounts(po["refunded"].values, distinct=True)))
+    total_o = _amounts(po["order_total"], preset.invalid_amounts)
+    refund_o = np.nan_to_num(_amounts(po["refunded"]))
     status_values = clean.fold_values(po["status"].values, distinct=True)
 
     def status_in(values: tuple[str, ...]) -> np.ndarray:   # per row
@@ -185,14 +219,11 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
 
     # ---- lines
     name, sku = f.get("product"), f.get("sku")
-    qty = (f.get("quantity").map(clean.parse_amounts(f.get("quantity").values, distinct=True))
-           if "quantity" in cols else np.ones(n))
+    qty = _amounts(f.get("quantity")) if "quantity" in cols else np.ones(n)
     if "amount" in cols:
-        col = f.get("amount")
-        amt = col.map(clean.parse_amounts(col.values, preset.invalid_amounts, distinct=True))
-    elif "unit_price" in cols:
-        col = f.get("unit_price")
-        amt = col.map(clean.parse_amounts(col.values, preset.invalid_amounts, distinct=True)) * np.where(np.isnan(qty), 1.0, qty)
+        amt = _amounts(f.get("amount"), preset.invalid_amounts)
+    elif "unit_price" in cols:   # e.g. Shopify, 楽天, UCI: the line is unit price x quantity
+        amt = _amounts(f.get("unit_price"), preset.invalid_amounts) * np.where(np.isnan(qty), 1.0, qty)
     else:
         amt = np.full(n, np.nan)
     nonproduct = (name.map(clean.matches_any(name.values, preset.nonproduct_names, distinct=True))
@@ -255,10 +286,9 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     counts = {REASONS[i - 1]: int(per_code[i]) for i in range(1, len(REASONS) + 1) if per_code[i]}
     if raw.malformed:
         counts[MALFORMED] = raw.malformed
-    examples = _examples(frame, code, personal_columns(list(frame.columns), cols))
+    examples = _examples(frame, code, personal_columns(list(frame.columns), cols), raw.header_row)
     if raw.malformed_examples:
         examples[MALFORMED] = raw.malformed_examples
-    notices = list(preset.notices)
     if has_customers and len(orders) and orders["customer_id"].isna().all():
         has_customers = False
         notices.append("ingest.notice.no_buyer_values")

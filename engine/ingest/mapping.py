@@ -15,6 +15,8 @@ from engine.errors import IngestError
 from engine.ingest.presets import FIELDS, Preset, fold, generic_preset
 
 USER_PRESET_SUFFIX = ".toml"
+# names other modules and older saved mappings use for a canonical field
+ALIASES = {"customer_id": "member_id", "date": "order_date", "total": "order_total"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ def columns_from_mapping(mapping: dict[str, str], columns: list[str]) -> dict[st
     for field_name, column in mapping.items():
         if not column:
             continue
+        field_name = ALIASES.get(field_name, field_name)
         if field_name not in FIELDS:
             raise IngestError("ingest.error.bad_mapping_field", field=field_name)
         if fold(column) not in by_fold:

@@ -12,8 +12,9 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pandas as pd
 import pyarrow as pa
@@ -39,6 +40,7 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    header_row: int = 1                                  # 1-based line / sheet row of the header
     malformed: int = 0                                   # rows that could not be split
     # where and how wide, never the cells: a misaligned row cannot be stripped of personal data
     malformed_examples: list[dict[str, int]] = field(default_factory=list)
@@ -59,9 +61,15 @@ def decode(data: bytes) -> tuple[str, str]:
         candidates = ["utf-8", "cp932"]
     for enc in candidates:
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
+        if enc == "cp932" and _looks_like_euc(text):
+            try:
+                return data.decode("euc_jp"), "euc_jp"
+            except UnicodeDecodeError:
+                pass
+        return text, enc
     try:
         from charset_normalizer import from_bytes
 
@@ -77,6 +85,16 @@ def decode(data: bytes) -> tuple[str, str]:
     raise IngestError("ingest.error.unreadable")
 
 
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+
+
+def _looks_like_euc(text: str) -> bool:
+    """EUC-JP bytes also decode as CP932, but into a soup of half-width katakana."""
+    head = text[:65536]
+    kana = len(_HALFWIDTH_KANA.findall(head))
+    return kana > 20 and kana > len(head) // 10
+
+
 def check_text(text: str) -> None:
     """Reject what is not a table of text: empty, binary noise, an HTML page saved as .csv."""
     head = text[:_SNIFF_CHARS]
@@ -89,15 +107,19 @@ def check_text(text: str) -> None:
 
 
 def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon: the one splitting the first lines most consistently."""
-    lines = [ln for ln in text[:65536].splitlines()[:20] if ln.strip()]
+    """Comma, tab or semicolon: the one splitting the first lines most consistently.
+
+    The most common count per line decides, so a title line above the header does not.
+    """
+    lines = [ln for ln in text[:65536].splitlines()[:_HEADER_SCAN_ROWS] if ln.strip()]
     best, best_score = ",", -1.0
     for delim in _DELIMITERS:
         counts = [ln.count(delim) for ln in lines]
-        if not counts or counts[0] == 0:
+        nonzero = [c for c in counts if c]
+        if not nonzero:
             continue
-        same = sum(c == counts[0] for c in counts) / len(counts)
-        score = same * 1000 + counts[0]
+        mode = Counter(nonzero).most_common(1)[0][0]
+        score = counts.count(mode) / len(counts) * 1000 + mode
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -118,15 +140,22 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _header(text: str, delimiter: str) -> list[str]:
+def _header(text: str, delimiter: str) -> tuple[list[str], int]:
+    """(column names, index of the header line): lines narrower than the table above it
+    (a title such as "受注データ 2024/01/01") are skipped."""
     try:
-        first = next(csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter), [])
+        rows = list(islice(csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter),
+                           _HEADER_SCAN_ROWS))
     except csv.Error as exc:
         raise IngestError("ingest.error.unreadable") from exc
-    return _dedupe(first)
+    if not any(rows):
+        return [], 0
+    width = Counter(len(r) for r in rows if r).most_common(1)[0][0]
+    index = next((i for i, r in enumerate(rows) if len(r) >= width), 0)
+    return _dedupe(rows[index]), index
 
 
-def _read_arrow(utf8: bytes, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, int, list]:
+def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int) -> tuple[pd.DataFrame, int, list]:
     bad: list[dict[str, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -135,7 +164,7 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str]) -> tuple[pd.DataF
 
     table = pacsv.read_csv(
         io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                          invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -144,12 +173,14 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str]) -> tuple[pd.DataF
     return table.to_pandas(), len(bad), bad[:3]
 
 
-def _read_python(text: str, delimiter: str, names: list[str]) -> tuple[pd.DataFrame, int, list]:
+def _read_python(text: str, delimiter: str, names: list[str], skip: int) -> tuple[pd.DataFrame, int, list]:
     """Slow, forgiving path: short rows padded, surplus empty cells trimmed, the rest counted."""
     width = len(names)
     rows, bad, examples = [], 0, []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next(reader, None)
+    skipped = 0
+    while skipped < skip and next(reader, None) is not None:
+        skipped += 1
     for row in reader:
         if not row:
             continue
@@ -172,7 +203,8 @@ def read_text(data: bytes) -> RawTable:
     text, encoding = decode(data)
     check_text(text)
     delimiter = sniff_delimiter(text)
-    names = _header(text, delimiter)
+    names, header_index = _header(text, delimiter)
+    skip = header_index + 1
     if not names:
         raise IngestError("ingest.error.empty_file")
     # pyarrow reads UTF-8: a UTF-8 upload is handed over as is, anything else re-encoded once;
@@ -184,16 +216,16 @@ def read_text(data: bytes) -> RawTable:
         utf8 = text.encode("utf-8")
         del text
     try:
-        frame, bad, examples = _read_arrow(utf8, delimiter, names)
+        frame, bad, examples = _read_arrow(utf8, delimiter, names, skip)
         if bad:  # ragged rows: re-read forgivingly rather than lose them
-            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names)
+            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names, skip)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
         try:
-            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names)
+            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names, skip)
         except csv.Error as exc:
             raise IngestError("ingest.error.unreadable") from exc
     return RawTable(frame=frame, encoding=encoding, delimiter=delimiter, malformed=bad,
-                    malformed_examples=examples)
+                    malformed_examples=examples, header_row=skip)
 
 
 # ---------------------------------------------------------------- Excel
@@ -271,7 +303,7 @@ def read_excel(data: bytes, sheet: str | None = None) -> RawTable:
         body.pop()                      # Excel's formatted-but-empty trailing rows
     frame = (pd.DataFrame(body, columns=names_, dtype="str") if body else
              pd.DataFrame({n: pd.Series([], dtype="str") for n in names_}))
-    return RawTable(frame=frame, encoding="xlsx", sheet=chosen, sheets=names)
+    return RawTable(frame=frame, encoding="xlsx", sheet=chosen, sheets=names, header_row=start + 1)
 
 
 def read(data: bytes, filename: str, sheet: str | None = None) -> RawTable:
