@@ -19,24 +19,21 @@ enter_through_app(__file__)
 
 st.title(tr("analysis.title"))
 
-if data.source() is None:  # the first screen of `make run` shows the built-in sample shop
-    data.use_sample("cosmetics")
-    st.info(tr("ui.analysis.sample_notice"))
 try:
-    book = data.book()
+    book, key, is_sample = data.book_or_sample()
     customers.require_customers(book)
 except KarteError as exc:
     st.error(exc.message(lang()))
     st.page_link("pages/data.py", label=tr("ui.analysis.go_data"), icon=":material/upload_file:")
     st.stop()
+if is_sample:  # the first screen of `make run` shows the built-in sample shop
+    st.info(tr("ui.analysis.sample_notice"))
 
-key = data.book_key()
 default_as_of = customers.default_as_of(book.orders)
 as_of = pd.Timestamp(st.date_input(tr("analysis.as_of"), value=default_as_of.date(),
                                    help=tr("ui.analysis.as_of_help")))
 try:
     table = cached.table(key, as_of, book)
-    customers.require_customers(book)
     if table.empty:
         raise KarteError("analysis.error.no_customers")
 except KarteError as exc:
@@ -58,9 +55,10 @@ m3.metric(tr("ui.analysis.f2_90"), pct(f2.loc[90, "rate"]) if 90 in f2.index els
           help=tr("analysis.retention.f2_note", n=90))
 m4.metric(tr("ui.analysis.active"), f"{active:,}", help=tr("analysis.retention.active_note"))
 
-tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_lists = st.tabs([
+tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_dormant, tab_lists = st.tabs([
     tr("ui.analysis.tab_rfm"), tr("ui.analysis.tab_clusters"), tr("ui.analysis.tab_cpm"),
-    tr("ui.analysis.tab_ranks"), tr("ui.analysis.tab_retention"), tr("ui.analysis.tab_lists")])
+    tr("ui.analysis.tab_ranks"), tr("ui.analysis.tab_retention"), tr("clv.dormant.title"),
+    tr("ui.analysis.tab_lists")])
 
 # --- RFM ---------------------------------------------------------------------------------------
 with tab_rfm:
@@ -246,6 +244,37 @@ with tab_retention:
                 tr("ui.analysis.customers"): subs["customers"].to_numpy(),
                 tr("ui.analysis.share"): (subs["share"] * 100).round(1).to_numpy()}),
                 hide_index=True)
+
+# --- 優良休眠客 -----------------------------------------------------------------------------------
+with tab_dormant:
+    dormant = cached.dormant(key, as_of, book)
+    st.caption(tr("ui.analysis.dormant_explain"))
+    st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
+                                                  unit=tr(f"clv.time_unit.{dormant.time_unit}"))
+                                       if dormant.time_unit else ""))
+    if dormant.customers.empty:
+        st.info(tr("clv.dormant.none"))
+    else:
+        layer_frame = pd.DataFrame({
+            tr("clv.dormant.columns.layer"): dormant.layers[f"label_{lang()}"],
+            tr("ui.analysis.customers"): dormant.layers["customers"],
+            tr("ui.analysis.revenue_at_stake"): dormant.layers["revenue_at_stake"].round(0),
+            tr("ui.analysis.past_revenue"): dormant.layers["past_revenue"].round(0)})
+        st.dataframe(layer_frame, hide_index=True, column_config=number_columns(layer_frame))
+        layer_cols = st.columns(len(dormant.layers) + 1)
+        for col, row in zip(layer_cols, dormant.layers.itertuples(index=False)):
+            col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
+                                lambda layer=row.layer: dormant.csv(layer),
+                                file_name=f"karte_dormant_{row.layer}.csv", mime="text/csv",
+                                icon=":material/download:", key=f"dl_dormant_{row.layer}")
+        layer_cols[-1].download_button(
+            tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
+            file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        top = dormant.customers.head(100)
+        st.dataframe(top.rename(columns=lambda c: tr(f"clv.dormant.columns.{c}")),
+                     hide_index=True, column_config=number_columns(top.rename(
+                         columns=lambda c: tr(f"clv.dormant.columns.{c}"))))
 
 # --- lists to act on ---------------------------------------------------------------------------
 with tab_lists:

@@ -215,7 +215,7 @@ if not clients:
 if st.session_state.get("hist_client") not in [ALL, *clients]:
     st.session_state.pop("hist_client", None)  # its diagnoses were all deleted
 client = st.selectbox(tr("ui.history.filter_client"), [ALL, *clients], key="hist_client",
-                      format_func=lambda c: c or tr("ui.history.all_clients"))
+                      format_func=lambda c, everyone=tr("ui.history.all_clients"): c or everyone)
 summaries = db.list(client or None)
 
 tab_list, tab_compare, tab_trend = st.tabs([tr("ui.history.tab_list"),

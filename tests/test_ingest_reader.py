@@ -134,3 +134,10 @@ def test_other_japanese_encodings_go_to_the_detector():
     book = ingest(text.encode("euc_jp"), "old_system.csv")
     assert book.report.encoding.startswith("euc")
     assert book.lines["product"].tolist() == ["島屋コラボ", "高級茶"]
+
+
+def test_title_lines_above_the_csv_header_are_skipped():
+    data = "受注データ出力 2024/01/01\n\n注文番号,受注日,金額\n1,2024/1/5,100\n2,2024/1/6,200\n".encode("cp932")
+    book = ingest(data, "export.csv")
+    assert book.report.mapping["order_id"] == "注文番号"
+    assert (book.report.rows_in, book.revenue) == (2, 300)

@@ -55,7 +55,6 @@ def _history(lang: str = "ja") -> AppTest:
 
 def _result_with_sample(shop: str = "cosmetics") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.button(key="live_use_sample")  # noqa: B018 (the live page is not shown yet)
     at.switch_page("pages/live.py").run()
     at.button(key="live_use_sample").click().run()  # the sample's answers and orders
     at.switch_page("pages/result.py").run()
@@ -167,7 +166,7 @@ def test_save_is_impossible_without_consent_and_saves_one_row_with_it(store):
     assert len(saved) == 1 and saved[0].client == CLIENT
     assert at.success[0].value == t("history.saved", "ja", id=saved[0].id)
     record = store.get(saved[0].id)
-    assert record["answers"] == samples.sample_answers("cosmetics") | record["answers"]
+    assert record["answers"] == samples.sample_answers("cosmetics")
     assert len(record["areas"]) == 6
     assert {"rfm", "cpm", "ranks", "dormant"} <= set(record["segments"])
     # Counts and revenue per segment only: no customer keys anywhere in the saved row.
@@ -197,7 +196,7 @@ def test_the_report_carries_the_escaped_client_the_scores_and_the_chosen_lists(s
     answers = samples.sample_answers("food_gift")
     diagnosis = diagnose(answers, "ja").to_json()
     parts = saving.book_parts(answers, "ja", "dormant", sample_book, ("test", "food_gift"))
-    hostile = "<script>alert(1)</script>=cmd"
+    hostile = "=cmd|' /C calc'!A0<script>alert(1)</script>"
     report = saving.report_input(diagnosis, parts, client=hostile,
                                  action={"text": "相談する", "url": "https://example.jp/a"})
     html = saving.html_bytes(lambda: report, "ja").decode("utf-8")
@@ -208,9 +207,10 @@ def test_the_report_carries_the_escaped_client_the_scores_and_the_chosen_lists(s
     book = openpyxl.load_workbook(io.BytesIO(saving.xlsx_file(lambda: report, "ja")))
     list_sheets = [s for s in book.sheetnames if s.startswith(t("report.sheet.list", "ja"))]
     assert len(list_sheets) == 1  # "dormant": the dormant list only, not every segment
-    assert any(r[1] == "'" + hostile or r[1] == hostile and False
-               for r in book[t("report.sheet.summary", "ja")].iter_rows(values_only=True)
-               if r and r[0]) or True
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
+             if isinstance(c, str)]
+    assert any("alert(1)" in c for c in cells)
+    assert not any(c.startswith("=") for c in cells)  # the client name is not a formula
 
 
 def test_the_saved_record_keeps_aggregates_and_never_the_lists(sample_book):

@@ -107,6 +107,19 @@ def book_key() -> tuple:
     return (source(), session_salt())
 
 
+def book_or_sample(shop_id: str = "cosmetics") -> tuple[OrderBook, tuple, bool]:
+    """(book, cache key, is_sample): the session's data, else a sample shop shown for a look.
+
+    The sample is not made the session's data, so the diagnosis is never compared with it.
+    """
+    current = book()
+    if current is not None:
+        return current, book_key(), False
+    data, filename = _sample_file(shop_id)
+    src = Source("sample", filename, f"sample:{shop_id}")
+    return _read(src, b"", data), (src, b""), True
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def inspection(digest: str, name: str, sheet: str | None, _data: bytes) -> Inspection:
     return inspect(_data, name, sheet=sheet, max_bytes=MAX_UPLOAD_BYTES)

@@ -218,7 +218,7 @@ def report_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) 
     if book is not None:
         st.caption(tr("ui.report.with_data", name=src.name))
         lists = st.radio(tr("ui.report.lists"), LIST_CHOICES, key="report_lists", horizontal=True,
-                         format_func=lambda c: tr(f"ui.report.lists_{c}"),
+                         format_func=lambda c, lg=language: t(f"ui.report.lists_{c}", lg),
                          help=tr("ui.report.lists_help"))
     else:
         st.caption(tr("ui.report.answers_only"))

@@ -141,8 +141,8 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _header(text: str, delimiter: str) -> tuple[list[str], int]:
-    """(column names, index of the header line): lines narrower than the table above it
-    (a title such as "受注データ 2024/01/01") are skipped."""
+    """(column names, index of the header line): leading lines much narrower than the table
+    below them (a title such as "受注データ 2024/01/01", blank lines) are skipped."""
     try:
         rows = list(islice(csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter),
                            _HEADER_SCAN_ROWS))
@@ -151,7 +151,8 @@ def _header(text: str, delimiter: str) -> tuple[list[str], int]:
     if not any(rows):
         return [], 0
     width = Counter(len(r) for r in rows if r).most_common(1)[0][0]
-    index = next((i for i, r in enumerate(rows) if len(r) >= width), 0)
+    # a title is much narrower than the table; a header is at least half as wide
+    index = next((i for i, r in enumerate(rows) if len(r) >= max(2, width / 2) or len(r) == width), 0)
     return _dedupe(rows[index]), index
 
 
