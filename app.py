@@ -26,6 +26,7 @@ pages = [
     st.Page("pages/result.py", title=tr("ui.nav.result"), icon=":material/monitoring:", url_path="result"),
     st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
     st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
+    st.Page("pages/plan.py", title=tr("ui.nav.plan"), icon=":material/paid:", url_path="plan"),
 ]
 st.session_state._entered_through_app = True  # see ui.state.enter_through_app
 page = st.navigation(pages)

@@ -72,3 +72,11 @@ def dormant(key: tuple, as_of: pd.Timestamp, _book: OrderBook):
     from engine.dormant import dormant_high_value
 
     return dormant_high_value(customers.known_orders(_book.orders, as_of), as_of)
+
+
+@st.cache_data(max_entries=ENTRIES, show_spinner=False)
+def plan_frame(key: tuple, as_of: pd.Timestamp, _book: OrderBook) -> pd.DataFrame:
+    """Per-customer targets of the plan (includes the dormant model fit: the slow part)."""
+    from engine.roi import customer_frame
+
+    return customer_frame(_book, as_of)
