@@ -1,8 +1,11 @@
 """Diagnosis result: six area scores (weakest first), KPI cards and the Omega action plan."""
+import pandas as pd
 import streamlit as st
 
 from engine.actions import step_title
 from engine.diagnosis import diagnose, level_label
+from engine.errors import KarteError
+from ui import data
 from ui.charts import score_bars
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
@@ -19,7 +22,12 @@ if not answers():
         st.switch_page("pages/diagnosis.py")
     st.stop()
 
-result = diagnose(answers(), lang())
+try:
+    book = data.book()
+except KarteError:
+    book = None  # the data page explains an unreadable file; the answers still give a result
+result = diagnose(answers(), lang(), data=book if book is not None and book.report.has_customers
+                  else None)
 areas = {a.id: a for a in result.areas}
 ranked = [areas[area_id] for area_id in result.weakest]
 
@@ -40,8 +48,25 @@ for area in ranked:
     confidence = tr("ui.result.confidence", pct=round(area.confidence * 100))
     with st.container(border=True):
         badge = f":{LEVEL_COLOR[area.level]}-badge[{level_label(area.level, lang())}]"
-        st.markdown(f"{badge} **{area.label}** — {score} · {confidence}")
+        source = (f" · :blue-badge[{tr('plan.source_data')}]" if result.source(area.id) == "data"
+                  else "")
+        st.markdown(f"{badge} **{area.label}** — {score} · {confidence}{source}")
         st.caption(area.reason)
+
+if result.comparison:
+    st.subheader(tr("plan.compare.title"))
+    st.caption(tr("plan.compare.note"))
+    for row in result.comparison:
+        if row["flag"]:
+            st.warning(f"**{row['label']}** — {row['message']}: {tr('plan.compare.answer')} "
+                       f"{row['answer_text']} / {tr('plan.compare.data')} {row['data_text']}")
+    compare = pd.DataFrame([{
+        tr("ui.result.item"): row["label"],
+        tr("plan.compare.answer"): row["answer_text"],
+        tr("plan.compare.data"): row["data_text"],
+        tr("plan.compare.difference"): row["gap_text"],
+    } for row in result.comparison])
+    st.dataframe(compare, hide_index=True)
 
 st.subheader(tr("ui.result.kpi_title"))
 cards = result.kpi_cards()
