@@ -27,6 +27,8 @@ pages = [
     st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
     st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
     st.Page("pages/plan.py", title=tr("ui.nav.plan"), icon=":material/paid:", url_path="plan"),
+    st.Page("pages/history.py", title=tr("ui.nav.history"), icon=":material/history:", url_path="history"),
+    st.Page("pages/live.py", title=tr("ui.nav.live"), icon=":material/co_present:", url_path="live"),
 ]
 st.session_state._entered_through_app = True  # see ui.state.enter_through_app
 page = st.navigation(pages)

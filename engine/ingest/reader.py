@@ -249,7 +249,7 @@ def _header_index(rows: list[list[str]]) -> int:
     for i, w in enumerate(widths):
         if w >= max(2, widest * 0.6):
             return i
-    return 0
+    return next((i for i, w in enumerate(widths) if w), 0)   # a one-column table
 
 
 def _sheet_score(rows: list[list[str]]) -> int:
@@ -265,7 +265,19 @@ def _sheet_score(rows: list[list[str]]) -> int:
     return known * 1000 + filled
 
 
-def read_excel(data: bytes, sheet: str | None = None) -> RawTable:
+def _rows_fast(data: bytes, sheet: str | None) -> tuple[list[str], str, list[list[str]]]:
+    from engine.ingest import xlsx
+
+    book = xlsx.Workbook(data)
+    names = book.sheetnames
+    _check_sheet(names, sheet)
+    head_rows = _HEADER_SCAN_ROWS + 10
+    chosen = sheet or max(names, key=lambda n: (_sheet_score(list(book.rows(n, head_rows))), -names.index(n)))
+    return names, chosen, list(book.rows(chosen))
+
+
+def _rows_openpyxl(data: bytes, sheet: str | None) -> tuple[list[str], str, list[list[str]]]:
+    """The reference reader (slower): used when the fast reader meets something unexpected."""
     try:
         import openpyxl
 
@@ -274,16 +286,11 @@ def read_excel(data: bytes, sheet: str | None = None) -> RawTable:
         raise IngestError("ingest.error.bad_excel") from exc
     try:
         names = list(book.sheetnames)
-        if not names:
-            raise IngestError("ingest.error.empty_file")
-        if sheet is not None and sheet not in names:
-            raise IngestError("ingest.error.no_sheet", sheet=sheet, sheets=", ".join(names))
+        _check_sheet(names, sheet)
 
         def head(name: str) -> list[list[str]]:
-            out = []
-            for row in book[name].iter_rows(max_row=_HEADER_SCAN_ROWS + 10, values_only=True):
-                out.append([_cell_text(v) for v in row])
-            return out
+            rows = book[name].iter_rows(max_row=_HEADER_SCAN_ROWS + 10, values_only=True)
+            return [[_cell_text(v) for v in row] for row in rows]
 
         chosen = sheet or max(names, key=lambda n: (_sheet_score(head(n)), -names.index(n)))
         try:
@@ -292,8 +299,25 @@ def read_excel(data: bytes, sheet: str | None = None) -> RawTable:
             raise IngestError("ingest.error.bad_excel") from exc
     finally:
         book.close()
-    rows = [r for r in rows]
-    if not rows or not any(c.strip() for r in rows for c in r):
+    return names, chosen, rows
+
+
+def _check_sheet(names: list[str], sheet: str | None) -> None:
+    if not names:
+        raise IngestError("ingest.error.empty_file")
+    if sheet is not None and sheet not in names:
+        raise IngestError("ingest.error.no_sheet", sheet=sheet, sheets=", ".join(names))
+
+
+def read_excel(data: bytes, sheet: str | None = None, *, fast: bool = True) -> RawTable:
+    """The data sheet of a workbook (or `sheet`), its header row found below any title rows."""
+    try:
+        names, chosen, rows = _rows_fast(data, sheet) if fast else _rows_openpyxl(data, sheet)
+    except IngestError:
+        raise
+    except Exception:  # anything the fast reader did not expect: let openpyxl decide
+        names, chosen, rows = _rows_openpyxl(data, sheet)
+    if not any(c.strip() for r in rows for c in r):
         raise IngestError("ingest.error.empty_file")
     start = _header_index(rows[:_HEADER_SCAN_ROWS])
     header = rows[start]
