@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from engine.analysis.summary import analyse_book
 from engine.errors import KarteError
 
 
@@ -45,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
         relationship = read_customer_file(_read(args.customers), Path(args.customers).name)
     out = book.summary()
     try:
+        from engine.analysis.summary import analyse_book  # sklearn: only when needed
+
         out.update(analyse_book(book, as_of=args.as_of, k=args.k, relationship=relationship,
                                 lang=args.lang))
     except KarteError as exc:
