@@ -238,16 +238,21 @@ def _benchmark(rule: Rule, lang: str) -> str:
     return format_value(bench, fmt, lang)
 
 
-def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str) -> str:
+def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str,
+            area_good: bool = False) -> str:
     scored = [(r, res) for r, res in rules if res.score is not None]
     missing_labels = _join([question_map()[q].short(lang) for q in missing], lang)
     if not scored and not missing:  # all answered, yet nothing to score (e.g. 0 last year)
         return t("diagnosis.not_computable", lang)
     if not scored:
         return t("diagnosis.reason.not_judged", lang, missing=missing_labels)
-    # Name the rule that costs the area the most points (shortfall × weight); max() is stable,
-    # so on a tie the rule listed first in scoring.toml wins.
-    rule, res = max(scored, key=lambda pair: (100 - pair[1].score) * pair[1].weight)
+    # A weak area names the rule that costs it the most points (shortfall × weight); a good one
+    # names what carries it, so a 良好 score never comes with a complaint. max() is stable: on
+    # a tie the rule listed first in scoring.toml wins.
+    if area_good:
+        rule, res = max(scored, key=lambda pair: pair[1].score * pair[1].weight)
+    else:
+        rule, res = max(scored, key=lambda pair: (100 - pair[1].score) * pair[1].weight)
     status = "ok" if level_of(res.score) == "good" else "low"
     params: dict[str, Any] = {"value": _describe(rule, res.value, lang),
                               "benchmark": _benchmark(rule, lang)}
@@ -278,7 +283,7 @@ def score_area(spec: AreaSpec, ctx: Context, lang: str = "ja") -> AreaResult:
     return AreaResult(
         id=spec.id, label=spec.label(lang), score=score, level=level_of(score),
         confidence=confidence,
-        reason=_reason(results, missing, lang),
+        reason=_reason(results, missing, lang, area_good=level_of(score) == "good"),
         rules=tuple(res for _, res in results), missing=tuple(missing),
     )
 

@@ -174,9 +174,9 @@ def compare(db, summaries) -> None:
         delta = row["delta"]
         columns[i % 3].metric(
             row["label"], number(row["b"]), border=True,
-            delta=None if delta is None else f"{delta:+g}",
-            delta_color="off" if not delta else "normal",
-            help=f"{tr('history.before')}: {number(row['a'])}")
+            delta=None if delta is None else ("±0" if delta == 0 else f"{delta:+g}"),
+            delta_color="normal" if delta else "off", delta_arrow="auto" if delta else "off",
+            delta_description=f"{tr('history.before')} {number(row['a'])}")
     st.markdown(f"**{tr('ui.history.kpis_delta')}**")
     if not result["kpis"]:
         st.caption(tr("ui.history.no_kpi_delta"))
@@ -188,8 +188,7 @@ def compare(db, summaries) -> None:
                      tr("history.after"): shown(row["b"], fmt),
                      tr("history.delta"): signed(row["delta"], fmt)})
         delta = row["delta"] or 0
-        colours.append(f"color: {UP}; font-weight: 600" if delta > 0 else
-                       f"color: {DOWN}; font-weight: 600" if delta < 0 else "")
+        colours.append(f"color: {UP}" if delta > 0 else f"color: {DOWN}" if delta < 0 else "")
     table = pd.DataFrame(rows)
     styles = pd.DataFrame("", index=table.index, columns=table.columns)
     styles[tr("history.delta")] = colours

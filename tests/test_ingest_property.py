@@ -56,3 +56,29 @@ def test_table_shaped_inputs(header, rows, encoding):
     except UnicodeEncodeError:
         return
     _check(data, "orders.csv")
+
+
+def _valid_workbook() -> bytes:
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["注文番号", "顧客ID", "注文日", "金額"])
+    book.active.append([1, "A", dt.datetime(2024, 1, 5), 1000])
+    book.active.append([2, "B", "2024/1/6", "¥2,000"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+WORKBOOK = _valid_workbook()
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, len(WORKBOOK) - 1), st.integers(0, 255)), min_size=1, max_size=30))
+def test_damaged_workbooks(mutations):
+    data = bytearray(WORKBOOK)
+    for position, value in mutations:
+        data[position] = value
+    _check(bytes(data), "orders.xlsx")

@@ -18,7 +18,6 @@ def score_bars(rows: list[dict], *, area_title: str, score_title: str,
     frame["value"] = frame["score"].fillna(0)
     frame["text"] = frame["score"].map(lambda s: "—" if pd.isna(s) else f"{s:.0f}")
     levels = [lvl for lvl in LEVEL_COLORS if lvl in set(frame["level"])]
-    label_of = dict(zip(frame["level"], frame["level_label"]))
     y = alt.Y("label:N", sort=list(frame["label"]), title=None,
               axis=alt.Axis(labelLimit=220, labelFontSize=13))
     base = alt.Chart(frame).encode(y=y)
@@ -27,21 +26,12 @@ def score_bars(rows: list[dict], *, area_title: str, score_title: str,
                   axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         color=alt.Color("level:N", title=level_title,
                         scale=alt.Scale(domain=levels, range=[LEVEL_COLORS[l] for l in levels]),
-                        legend=alt.Legend(orient="bottom", labelExpr=_label_expr(label_of))),
+                        legend=None),  # each area's card below names its level in words
         tooltip=[alt.Tooltip("label:N", title=area_title), alt.Tooltip("text:N", title=score_title),
                  alt.Tooltip("level_label:N", title=level_title)],
     )
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(x="value:Q", text="text:N")
     return (bars + text).properties(height=alt.Step(34))
-
-
-def _label_expr(mapping: dict[str, str]) -> str:
-    parts = " : ".join(f"datum.label == {_js(k)} ? {_js(v)}" for k, v in mapping.items())
-    return f"{parts} : datum.label" if parts else "datum.label"
-
-
-def _js(text: str) -> str:
-    return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def histogram(frame: pd.DataFrame, column: str, title: str, *, log: bool = False) -> alt.Chart:

@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import fromstring, iterparse
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+V, IS, ROW, CELL = MAIN + "v", MAIN + "is", MAIN + "row", MAIN + "c"
 DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # built-in number formats that are dates: 14–22, 45–47 everywhere; 27–36 and 50–58 in ja-JP Excel
 BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
-_COLUMN = re.compile(r"^([A-Z]+)")
+_COLUMN = re.compile(r"[A-Z]{1,3}")
 _INT = re.compile(r"^-?\d+$")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 
@@ -33,14 +34,22 @@ def is_date_format(code: str) -> bool:
     return bool(re.search(r"[ymdhs]", bare)) and "general" not in bare
 
 
+_COLUMNS: dict[str, int] = {}
+
+
 def _column_index(ref: str) -> int:
-    m = _COLUMN.match(ref)
-    if not m:
-        raise ValueError(ref)
-    n = 0
-    for ch in m.group(1):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+    """0-based column of a cell reference ("C12" -> 2), cached per column letters."""
+    letters = ref.rstrip("0123456789")
+    index = _COLUMNS.get(letters)
+    if index is None:
+        if not _COLUMN.fullmatch(letters):
+            raise ValueError(ref)
+        index = 0
+        for ch in letters:
+            index = index * 26 + ord(ch) - 64
+        index -= 1
+        _COLUMNS[letters] = index
+    return index
 
 
 def _text_of(el) -> str:
@@ -73,6 +82,7 @@ class Workbook:
         self.epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
         self.strings = self._shared_strings()
         self.date_styles = self._date_styles()
+        self._dates: dict[str, str] = {}      # serial text -> formatted date (dates repeat)
 
     @property
     def sheetnames(self) -> list[str]:
@@ -105,11 +115,13 @@ class Workbook:
 
     def _value(self, cell) -> str:
         kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            inline = cell.find(MAIN + "is")
-            return "" if inline is None else _text_of(inline)
-        v = cell.find(MAIN + "v")
-        text = "" if v is None or v.text is None else v.text
+        text = ""
+        for child in cell:            # <v>, <f> or <is>: a cell has very few children
+            tag = child.tag
+            if tag == V:
+                text = child.text or ""
+            elif tag == IS:
+                return _text_of(child)
         if kind == "s":
             return self.strings[int(text)] if text else ""
         if kind in ("str", "e", "d"):
@@ -118,9 +130,12 @@ class Workbook:
             return "True" if text in ("1", "true") else "False" if text else ""
         if not text:
             return ""
-        if int(cell.get("s", "0")) in self.date_styles:
-            when = self.epoch + dt.timedelta(seconds=round(float(text) * 86400))
-            return when.strftime("%Y-%m-%d %H:%M:%S")
+        if self.date_styles and int(cell.get("s", "0")) in self.date_styles:
+            out = self._dates.get(text)
+            if out is None:
+                when = self.epoch + dt.timedelta(seconds=round(float(text) * 86400))
+                out = self._dates[text] = when.strftime("%Y-%m-%d %H:%M:%S")
+            return out
         if _INT.match(text):
             return text
         value = float(text)
@@ -132,7 +147,7 @@ class Workbook:
             expected = 1
             produced = 0
             for _, el in iterparse(fh, events=("end",)):
-                if el.tag != MAIN + "row":
+                if el.tag != ROW:
                     continue
                 number = int(el.get("r", expected))
                 while expected < number:         # rows without cells are left out of the XML
@@ -142,7 +157,9 @@ class Workbook:
                     if max_rows is not None and produced >= max_rows:
                         return
                 row: list[str] = []
-                for position, cell in enumerate(el.iter(MAIN + "c")):
+                for position, cell in enumerate(el):
+                    if cell.tag != CELL:
+                        continue
                     ref = cell.get("r")
                     col = _column_index(ref) if ref else position
                     if col >= len(row):
