@@ -253,4 +253,4 @@ with tab_trend:
     else:
         history = db.history(client)
         st.caption(tr("ui.history.trend_caption", client=client, n=history["id"].nunique()))
-        st.altair_chart(trend_chart(history), width="stretch")
+        st.altair_chart(trend_chart(history), width="stretch", height=380)

@@ -1,6 +1,7 @@
 """Shared fixtures: a real `streamlit run` server and Debian's Chromium for browser tests."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -24,11 +25,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """A streamlit server on 127.0.0.1 running app.py, stopped after the session."""
+@contextlib.contextmanager
+def streamlit_server(data_dir: Path):
+    """A fresh `streamlit run app.py` on a free 127.0.0.1 port; yields its URL."""
     port = _free_port()
-    data_dir = tmp_path_factory.mktemp("karte-data")
     env = {**os.environ, "KARTE_DATA_DIR": str(data_dir)}
     env.pop("KARTE_DATABASE_URL", None)
     proc = subprocess.Popen(
@@ -37,23 +37,33 @@ def app_url(tmp_path_factory):
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit server did not start:\n" + proc.stdout.read().decode())
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    proc.kill()
+                    raise RuntimeError("streamlit server did not start:\n"
+                                       + proc.stdout.read().decode(errors="replace"))
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The shared server of the browser tests, stopped after the session."""
+    with streamlit_server(tmp_path_factory.mktemp("karte-data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +76,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 900},
             "locale": "ja-JP", "accept_downloads": True}
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path):
+    """A server of its own for one test, for behaviour of a server's very first request."""
+    with streamlit_server(tmp_path) as url:
+        yield url
