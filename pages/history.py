@@ -73,7 +73,7 @@ def trend_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=tr("ui.history.chart_score"),
                 axis=alt.Axis(values=[0, 25, 50, 75, 100])),
         color=alt.Color("label:N", title=tr("ui.history.chart_area"),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=170)),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
         tooltip=[alt.Tooltip("when:O", title=tr("ui.history.chart_date")),
                  alt.Tooltip("label:N", title=tr("ui.history.chart_area")),
                  alt.Tooltip("score:Q", title=tr("ui.history.chart_score"))])
@@ -253,4 +253,4 @@ with tab_trend:
     else:
         history = db.history(client)
         st.caption(tr("ui.history.trend_caption", client=client, n=history["id"].nunique()))
-        st.altair_chart(trend_chart(history), width="stretch", height=380)
+        st.altair_chart(trend_chart(history), width="stretch", height=500)

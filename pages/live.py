@@ -133,6 +133,7 @@ with right:
                 else tr("analysis.rfm.unchanged"), icon=":material/swap_horiz:")
         if len(moved):
             matrix = rfm.change_matrix(moved).rename(index=labels, columns=labels)
+            matrix.index.name = tr("ui.live.moves")  # rows: before, columns: after
             st.dataframe(matrix)
         st.button(tr("ui.live.reset"), on_click=reset_cuts, icon=":material/restart_alt:",
                   key="live_reset")

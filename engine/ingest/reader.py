@@ -171,7 +171,9 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int) -> tup
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    return table.to_pandas(), len(bad), bad[:3]
+    # keep pyarrow's 32-bit-offset strings (pandas' "str" would copy every column to large_string)
+    frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
+    return frame, len(bad), bad[:3]
 
 
 def _read_python(text: str, delimiter: str, names: list[str], skip: int) -> tuple[pd.DataFrame, int, list]:
