@@ -7,6 +7,7 @@ from engine.diagnosis import diagnose, level_label
 from engine.errors import KarteError
 from ui import data
 from ui.charts import score_bars
+from ui.saving import cta_box, report_panel, save_panel
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
@@ -96,5 +97,9 @@ else:
                 st.markdown(f"{tr('ui.result.first_step')}:{action.first_step}" if lang() == "ja"
                             else f"{tr('ui.result.first_step')}: {action.first_step}")
 
-if st.button(tr("ui.result.edit_answers")):
+if st.button(tr("ui.result.edit_answers"), icon=":material/edit:"):
     st.switch_page("pages/diagnosis.py")
+
+cta_box()
+report_panel(result.to_json(), answers())
+save_panel(result.to_json(), answers())
