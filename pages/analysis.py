@@ -1,17 +1,13 @@
-"""Customer analysis: RFM, clusters, CPM segments, four ranks, retention and lists to act on."""
-import datetime as dt
-
+"""Customer analysis: RFM, clusters, CPM segments, four ranks, retention, dormant customers and
+lists to act on, for a reference date the user can move."""
 import pandas as pd
 import streamlit as st
 
-from engine.analysis import cpm, customers, lists, ranks, rfm
-from engine.analysis.relationship import read_customer_file
+from engine.analysis import customers
 from engine.errors import KarteError
-from engine.exporting import csv_bytes, xlsx_bytes
-from engine.i18n import t
 from ui import analysis as cached
-from ui import charts, data
-from ui.format import number_columns, pct
+from ui import customer_views as views
+from ui import data
 from ui.state import enter_through_app, lang
 from ui.text import tr
 
@@ -45,260 +41,24 @@ st.caption(tr("analysis.customers_counted", as_of=as_of.date(), n=f"{len(table):
            + (" " + tr("analysis.guests_excluded", n=f"{guests:,}") if guests else ""))
 
 figures = cached.retention_figures(key, as_of, book)
-f2 = figures["f2"]
-repeat = float((table["frequency"] >= 2).mean())
-active = int((table["recency_days"] < 365).sum())
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(tr("ui.analysis.customers"), f"{len(table):,}")
-m2.metric(tr("ui.analysis.repeat_rate"), pct(repeat), help=tr("analysis.retention.repeat_rate"))
-m3.metric(tr("ui.analysis.f2_90"), pct(f2.loc[90, "rate"]) if 90 in f2.index else "—",
-          help=tr("analysis.retention.f2_note", n=90))
-m4.metric(tr("ui.analysis.active"), f"{active:,}", help=tr("analysis.retention.active_note"))
+views.headline(table, figures)
 
 tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_dormant, tab_lists = st.tabs([
     tr("ui.analysis.tab_rfm"), tr("ui.analysis.tab_clusters"), tr("ui.analysis.tab_cpm"),
     tr("ui.analysis.tab_ranks"), tr("ui.analysis.tab_retention"), tr("clv.dormant.title"),
     tr("ui.analysis.tab_lists")])
 
-# --- RFM ---------------------------------------------------------------------------------------
 with tab_rfm:
-    st.caption(tr("analysis.rfm.explain"))
-    h1, h2, h3 = st.columns(3)
-    h1.altair_chart(charts.histogram(table, "recency_days", tr("analysis.columns.recency_days")),
-                    width="stretch")
-    h2.altair_chart(charts.histogram(table, "frequency", tr("analysis.columns.frequency"),
-                                     log=True), width="stretch")
-    h3.altair_chart(charts.histogram(table, "monetary", tr("analysis.columns.monetary"),
-                                     log=True), width="stretch")
-    defaults = cached.rfm_defaults(key, as_of, table)
-    st.markdown(f"**{tr('ui.analysis.thresholds')}** — {tr('ui.analysis.thresholds_help')}")
-    cuts = {}
-    for dim in rfm.DIMENSIONS:
-        cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
-        cols[0].markdown(tr(f"analysis.columns.{dim}"))
-        cuts[dim] = tuple(cols[i + 1].number_input(
-            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
-            min_value=0.0, step=1.0 if dim != "monetary" else 1000.0, key=f"rfm_{dim}_{i}",
-            format="%.0f") for i in range(4))
-    try:
-        thresholds = rfm.RFMThresholds(**cuts)
-    except KarteError as exc:
-        st.error(exc.message(lang()))
-        thresholds = defaults
-    scored = cached.rfm_scores(key, as_of, thresholds, table)
-    st.caption(tr("analysis.rfm.tie_rule"))
-    if thresholds != defaults:
-        base = cached.rfm_scores(key, as_of, defaults, table)
-        moved = rfm.segment_changes(base, scored)
-        st.info(tr("analysis.rfm.changed", n=f"{len(moved):,}") if len(moved)
-                else tr("analysis.rfm.unchanged"))
-        if len(moved):
-            with st.expander(tr("ui.analysis.who_moved")):
-                labels = rfm.segment_labels(lang())
-                st.dataframe(moved.replace(labels).head(500))
-    labels = rfm.segment_labels(lang())
-    counts = rfm.segment_counts(scored)
-    seg = pd.DataFrame({"segment": [labels[s] for s in counts], "customers": list(counts.values())})
-    st.altair_chart(charts.bars(seg, "segment", "customers", x_title=tr("analysis.columns.segment"),
-                                y_title=tr("ui.analysis.customers")), width="stretch")
-
-# --- clusters ----------------------------------------------------------------------------------
+    scored = views.rfm_section(key, as_of, table)
 with tab_clusters:
-    st.caption(tr("analysis.clusters.explain"))
-    k_choice = st.selectbox(tr("ui.analysis.k"), [None, 3, 4, 5, 6, 7, 8],
-                            format_func=lambda k, auto=tr("ui.analysis.k_auto"): auto if k is None else str(k))
-    result = cached.cluster_result(key, as_of, k_choice, table)
-    if not result.ok:
-        st.info(tr(result.reason_key, **result.reason_params))
-    else:
-        st.caption(tr("analysis.clusters.k_chosen" if result.k_chosen_by == "silhouette"
-                      else "analysis.clusters.k_user", k=result.k))
-        names = result.names(lang())
-        points = pd.DataFrame({"recency": table["recency_days"].clip(lower=1),
-                               "monetary": table["monetary"].clip(lower=1),
-                               "cluster": names.reindex(table.index)})
-        if len(points) > 5000:  # the browser draws a fixed-seed sample, the table uses everyone
-            points = points.sample(5000, random_state=0)
-        st.altair_chart(charts.cluster_scatter(
-            points, recency_title=tr("analysis.columns.recency_days"),
-            monetary_title=tr("analysis.columns.monetary"),
-            cluster_title=tr("analysis.columns.cluster")), width="stretch")
-        profile = result.profile
-        profile_frame = pd.DataFrame({
-            tr("analysis.columns.cluster"): profile[f"name_{lang()}"],
-            tr("ui.analysis.customers"): profile["size"],
-            tr("ui.analysis.revenue_share"): (profile["revenue_share"] * 100).round(1),
-            tr("ui.analysis.r_median"): profile["recency_median"].round(0),
-            tr("ui.analysis.f_median"): profile["frequency_median"].round(1),
-            tr("ui.analysis.m_median"): profile["monetary_median"].round(0),
-        })
-        st.dataframe(profile_frame, hide_index=True, column_config=number_columns(profile_frame))
-
-# --- CPM ---------------------------------------------------------------------------------------
+    clusters = views.clusters_section(key, as_of, table)
 with tab_cpm:
-    st.caption(tr("analysis.cpm.explain"))
-    base_cpm = cpm.default_thresholds()
-    c = st.columns(4)
-    cpm_thresholds = cpm.CPMThresholds(
-        monetary=c[0].number_input(tr("ui.analysis.cpm_monetary"), value=base_cpm.monetary,
-                                   min_value=0.0, step=1000.0, format="%.0f"),
-        tenure_days=c[1].number_input(tr("ui.analysis.cpm_tenure"), value=base_cpm.tenure_days,
-                                      min_value=0.0, step=30.0, format="%.0f"),
-        lapse_days=c[2].number_input(tr("ui.analysis.cpm_lapse"), value=base_cpm.lapse_days,
-                                     min_value=1.0, step=30.0, format="%.0f"),
-        first_lapse_days=c[3].number_input(tr("ui.analysis.cpm_first_lapse"),
-                                           value=base_cpm.first_lapse_days, min_value=1.0,
-                                           step=30.0, format="%.0f"))
-    cpm_seg = cached.cpm_segments(key, as_of, cpm_thresholds, table)
-    grid = cpm.cpm_grid(table, cpm_seg)
-    cpm_labels = cpm.segment_labels(lang())
-    cpm_frame = pd.DataFrame({
-        tr("analysis.columns.cpm"): [cpm_labels[s] for s in grid.index],
-        tr("ui.analysis.customers"): grid["customers"].to_numpy(),
-        tr("ui.analysis.revenue"): grid["revenue"].round(0).to_numpy(),
-        tr("ui.analysis.revenue_share"): (grid["revenue_share"] * 100).round(1).to_numpy(),
-    })
-    st.dataframe(cpm_frame, hide_index=True, column_config=number_columns(cpm_frame))
-
-# --- ranks -------------------------------------------------------------------------------------
+    cpm_segments = views.cpm_section(key, as_of, table)
 with tab_ranks:
-    st.caption(tr("analysis.ranks.explain"))
-    rel_file = st.file_uploader(tr("ui.analysis.customer_file"), type=["csv", "xlsx", "txt"],
-                                help=tr("ui.analysis.customer_file_help"))
-    relationship, rel_digest = None, None
-    if rel_file is not None:
-        try:
-            relationship = read_customer_file(rel_file.getvalue(), rel_file.name)
-            rel_digest = f"{rel_file.name}:{rel_file.size}:{hash(rel_file.getvalue())}"
-        except KarteError as exc:
-            st.error(exc.message(lang()))
-    ranked = cached.rank_result(key, as_of, rel_digest, table, relationship)
-    if not ranked.ambassador_known:
-        st.info(tr("analysis.ranks.no_relationship"))
-    elif ranked.matched is not None:
-        st.caption(tr("analysis.ranks.matched", n=f"{ranked.matched:,}"))
-    rank_labels = ranks.rank_labels(lang())
-    rank_counts = ranked.counts()
-    st.altair_chart(charts.bars(pd.DataFrame({
-        "rank": [rank_labels[r] for r in rank_counts if rank_counts[r] is not None],
-        "customers": [n for n in rank_counts.values() if n is not None]}),
-        "rank", "customers", x_title=tr("analysis.columns.rank"),
-        y_title=tr("ui.analysis.customers")), width="stretch")
-
-# --- retention ---------------------------------------------------------------------------------
+    ranked = views.ranks_section(key, as_of, table)
 with tab_retention:
-    st.markdown(f"**{tr('ui.analysis.f2_title')}**")
-    f2_frame = pd.DataFrame({"window": [tr("ui.analysis.within_days", n=w) for w in f2.index],
-                             "rate": f2["rate"].to_numpy() * 100})
-    st.altair_chart(charts.bars(f2_frame, "window", "rate", x_title=tr("ui.analysis.f2_title"),
-                                y_title="%", fmt=".1f"), width="stretch")
-    st.caption(tr("ui.analysis.f2_denominator"))
-    st.markdown(f"**{tr('ui.analysis.active_title')}**")
-    months = figures["active"]
-    kinds = ["new", "retained", "reactivated", "lapsed"]
-    long = months.reset_index().melt(id_vars="month", value_vars=kinds, var_name="kind_id",
-                                     value_name="customers")
-    long["kind"] = long["kind_id"].map(lambda k: tr(f"ui.analysis.kind_{k}"))
-    long["kind_order"] = long["kind_id"].map(kinds.index)
-    # Lapsed customers are no longer active: drawn below zero, so the bar above is the active total.
-    long.loc[long["kind_id"] == "lapsed", "customers"] *= -1
-    st.altair_chart(charts.stacked_months(
-        long, month_title=tr("ui.analysis.month"), customers_title=tr("ui.analysis.customers"),
-        kind_title=tr("ui.analysis.kind"), order=[tr(f"ui.analysis.kind_{k}") for k in kinds]),
-        width="stretch")
-    st.caption(tr("analysis.retention.active_note"))
-    st.markdown(f"**{tr('ui.analysis.cohort_title')}**")
-    cohorts = figures["cohorts"].drop(columns="customers")
-    heat = cohorts.reset_index().melt(id_vars="cohort", var_name="months", value_name="share")
-    heat = heat[heat["months"] != 0].dropna()  # month 0 is 100% by definition
-    heat["cohort"] = heat["cohort"].dt.strftime("%Y-%m")
-    st.altair_chart(charts.cohort_heatmap(heat, cohort_title=tr("ui.analysis.cohort"),
-                                          months_title=tr("ui.analysis.months_since"),
-                                          share_title=tr("ui.analysis.share")), width="stretch")
-    st.markdown(f"**{tr('ui.analysis.ltv12_title')}**")
-    ltv = figures["ltv12"].reset_index()
-    ltv["cohort"] = ltv["cohort"].dt.strftime("%Y-%m")
-    st.bar_chart(ltv, x="cohort", y="ltv12", x_label=tr("ui.analysis.cohort"),
-                 y_label=tr("ui.analysis.ltv12_yen"), color="#C0392B")
-    st.caption(tr("analysis.retention.ltv_note"))
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{tr('ui.analysis.products_title')}**")
-        products = figures["products"]
-        if products is None or products.empty:
-            st.info(tr("analysis.retention.no_products"))
-        else:
-            st.dataframe(pd.DataFrame({
-                tr("ui.analysis.products"): products.index.astype(str),
-                tr("ui.analysis.customers"): products["customers"].to_numpy(),
-                tr("ui.analysis.share"): (products["share"] * 100).round(1).to_numpy()}),
-                hide_index=True)
-    with right:
-        st.markdown(f"**{tr('ui.analysis.subscription_title')}**")
-        subs = figures["subscription"]
-        if subs is None or subs.empty:
-            st.info(tr("analysis.retention.no_subscription"))
-        else:
-            st.dataframe(pd.DataFrame({
-                tr("ui.analysis.delivery"): subs.index.astype(str),
-                tr("ui.analysis.customers"): subs["customers"].to_numpy(),
-                tr("ui.analysis.share"): (subs["share"] * 100).round(1).to_numpy()}),
-                hide_index=True)
-
-# --- 優良休眠客 -----------------------------------------------------------------------------------
+    views.retention_section(figures)
 with tab_dormant:
-    dormant = cached.dormant(key, as_of, book)
-    st.caption(tr("ui.analysis.dormant_explain"))
-    st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
-                                                  unit=tr(f"clv.time_unit.{dormant.time_unit}"))
-                                       if dormant.time_unit else ""))
-    if dormant.customers.empty:
-        st.info(tr("clv.dormant.none"))
-    else:
-        layer_frame = pd.DataFrame({
-            tr("clv.dormant.columns.layer"): dormant.layers[f"label_{lang()}"],
-            tr("ui.analysis.customers"): dormant.layers["customers"],
-            tr("ui.analysis.revenue_at_stake"): dormant.layers["revenue_at_stake"].round(0),
-            tr("ui.analysis.past_revenue"): dormant.layers["past_revenue"].round(0)})
-        st.dataframe(layer_frame, hide_index=True, column_config=number_columns(layer_frame))
-        layer_cols = st.columns(len(dormant.layers) + 1)
-        for col, row in zip(layer_cols, dormant.layers.itertuples(index=False)):
-            col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
-                                lambda layer=row.layer: dormant.csv(layer),
-                                file_name=f"karte_dormant_{row.layer}.csv", mime="text/csv",
-                                icon=":material/download:", key=f"dl_dormant_{row.layer}")
-        layer_cols[-1].download_button(
-            tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
-            file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        top = dormant.customers.head(100)
-        st.dataframe(top.rename(columns=lambda c: tr(f"clv.dormant.columns.{c}")),
-                     hide_index=True, column_config=number_columns(top.rename(
-                         columns=lambda c: tr(f"clv.dormant.columns.{c}"))))
-
-# --- lists to act on ---------------------------------------------------------------------------
+    views.dormant_section(key, as_of, book)
 with tab_lists:
-    st.caption(tr("ui.analysis.lists_help"))
-    scores = {"R": scored["R"], "F": scored["F"], "M": scored["M"], "segment": scored["segment"],
-              "cpm": cpm_seg, "rank": ranked.ranks["rank"]}
-    if result.ok:
-        scores["cluster"] = result.names(lang())
-    kinds_of_list = {"segment": rfm.segment_labels(lang()), "cpm": cpm.segment_labels(lang()),
-                     "rank": ranks.rank_labels(lang())}
-    if result.ok:
-        kinds_of_list["cluster"] = {n: n for n in result.profile[f"name_{lang()}"]}
-    list_kind = st.selectbox(tr("ui.analysis.list_kind"), list(kinds_of_list),
-                             format_func=lambda k, lg=lang(): t(f"analysis.columns.{k}", lg))
-    options = kinds_of_list[list_kind]
-    chosen = st.selectbox(tr("ui.analysis.list_value"), list(options), format_func=options.get)
-    chosen_list = lists.customer_list(table, scores, {list_kind: chosen}, lang=lang())
-    st.caption(tr("ui.analysis.list_count", n=f"{len(chosen_list):,}"))
-    st.dataframe(chosen_list.head(200), hide_index=True)
-    stem = f"karte_{list_kind}_{chosen}_{dt.date.today():%Y%m%d}"
-    d1, d2 = st.columns(2)
-    # Files are built only when a button is clicked, so moving a slider stays fast.
-    d1.download_button(tr("ui.analysis.download_csv"), lambda: csv_bytes(chosen_list),
-                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
-    d2.download_button(tr("ui.analysis.download_xlsx"), lambda: xlsx_bytes({"list": chosen_list}),
-                       file_name=f"{stem}.xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    views.lists_section(table, scored, clusters, cpm_segments, ranked)

@@ -86,6 +86,11 @@ def show_saved(db, diagnosis_id: int) -> None:
     saved_lang = db.get(diagnosis_id)["lang"]
     rep = build(report_input, lang())
     st.caption(tr("ui.history.read_only", client=rep.client, date=rep.created))
+    # The saved texts (area names, reasons) are in the language they were saved in.
+    download_buttons(lambda: {**db.report_input(diagnosis_id), "cta": cta(saved_lang)},
+                     saved_lang, f"karte_{diagnosis_id}_{rep.created.replace('-', '')}",
+                     f"hist_{diagnosis_id}")
+    delete_step(db, diagnosis_id, rep.client, rep.created)
     areas = rep.areas.assign(order=pd.to_numeric(rep.areas["score"], errors="coerce"))
     areas = areas.sort_values("order", kind="mergesort", na_position="last")
     rows = [{"label": a.label, "score": None if pd.isna(a.order) else a.order, "level": a.level,
@@ -108,7 +113,7 @@ def show_saved(db, diagnosis_id: int) -> None:
                      hide_index=True)
     if not rep.actions.empty:
         st.markdown(f"**{tr('report.section.plan')}**")
-        for action in rep.actions.itertuples():
+        for action in rep.actions.sort_values("step", kind="mergesort").itertuples():
             star = "★ " if pd.notna(action.top) and bool(action.top) else ""
             st.markdown(f"- {action.step} · {star}**{action.title}** — {action.first_step}")
     if rep.plan is not None:
@@ -123,11 +128,6 @@ def show_saved(db, diagnosis_id: int) -> None:
                 if table is not None:
                     st.caption(tr(f"report.section.{name}"))
                     st.dataframe(table, hide_index=True)
-    # The saved texts (area names, reasons) are in the language they were saved in.
-    download_buttons(lambda: {**db.report_input(diagnosis_id), "cta": cta(saved_lang)},
-                     saved_lang, f"karte_{diagnosis_id}_{rep.created.replace('-', '')}",
-                     f"hist_{diagnosis_id}")
-    delete_step(db, diagnosis_id, rep.client, rep.created)
 
 
 def delete_step(db, diagnosis_id: int, client: str, created: str) -> None:

@@ -3,9 +3,11 @@ history page and download its HTML report; the live page's presenter view."""
 from __future__ import annotations
 
 import html
+import io
 import os
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -35,6 +37,16 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
     expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
     _wait_idle(page)
+
+    # The workbook of the result page, with the dormant customers list the user ticks.
+    page.locator(".st-key-report_lists").get_by_text(t("ui.report.lists_dormant", "ja")).click()
+    _wait_idle(page)
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name=t("report.download_xlsx", "ja")).click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    lists = [s for s in workbook.sheetnames if s.startswith(t("report.sheet.list", "ja"))]
+    assert len(lists) == 1 and t("report.sheet.scores", "ja") in workbook.sheetnames
 
     save = page.get_by_role("button", name=t("history.save", "ja"))
     name_field = page.locator(".st-key-save_client input")
