@@ -10,7 +10,7 @@ from engine.errors import KarteError
 from engine.kpis import KPI_FORMATS, format_value
 from engine.report.content import build, kpi_label
 from ui.charts import score_bars
-from ui.saving import cta, download_buttons
+from ui.saving import cta, download_buttons, figure_format, labelled
 from ui.state import enter_through_app, lang
 from ui.store import store
 from ui.text import tr
@@ -18,9 +18,6 @@ from ui.text import tr
 enter_through_app(__file__)
 
 ALL = ""  # the client filter's "all clients" choice
-# How the KPIs of the order data are written (the diagnosis's own are in engine.kpis).
-DATA_KPI_FORMATS = {"customers": "count", "orders": "none", "revenue": "yen",
-                    "repeat_rate": "percent_fraction", "active_customers": "count"}
 POINT_FORMATS = ("percent_fraction", "change")  # a change of a share is in points
 UP, DOWN = "#1F6FB2", "#C76E00"  # KPI deltas: direction only, not good or bad
 
@@ -33,13 +30,13 @@ def number(value) -> str:
     return tr("ui.history.not_judged") if value is None else f"{value:g}"
 
 
-def kpi_format(kpi: str) -> tuple[str, str]:
-    """(label, format) of a compared KPI ("data." prefix: a figure of the order data)."""
-    if kpi.startswith("data."):
-        name = kpi.removeprefix("data.")
-        return f"{kpi_label(name, lang())}({tr('plan.source_data')})", \
-            DATA_KPI_FORMATS.get(name, "none")
-    return kpi_label(kpi, lang()), KPI_FORMATS.get(kpi, "none")
+def kpi_format(kpi: str) -> tuple[str, str] | None:
+    """(label, format) of a compared KPI ("data." prefix: a figure of the order data); None
+    for a figure that is not a KPI (a day count kept beside them)."""
+    if not kpi.startswith("data."):
+        return (kpi_label(kpi, lang()), KPI_FORMATS[kpi]) if kpi in KPI_FORMATS else None
+    found = figure_format(kpi.removeprefix("data."))
+    return None if found is None else (tr(found[0]), found[1])
 
 
 def signed(value: float | None, fmt: str) -> str:
@@ -82,12 +79,14 @@ def trend_chart(frame: pd.DataFrame) -> alt.Chart:
 
 def show_saved(db, diagnosis_id: int) -> None:
     """One saved diagnosis, read-only: scores, KPIs, plan, segments, and its report."""
-    report_input = db.report_input(diagnosis_id)
     saved_lang = db.get(diagnosis_id)["lang"]
-    rep = build(report_input, lang())
+    report_input = db.report_input(diagnosis_id)
+    rep = build({**report_input, "data_kpis": labelled(report_input["data_kpis"], lang())},
+                lang())
     st.caption(tr("ui.history.read_only", client=rep.client, date=rep.created))
     # The saved texts (area names, reasons) are in the language they were saved in.
-    download_buttons(lambda: {**db.report_input(diagnosis_id), "cta": cta(saved_lang)},
+    download_buttons(lambda: {**report_input, "cta": cta(saved_lang),
+                              "data_kpis": labelled(report_input["data_kpis"], saved_lang)},
                      saved_lang, f"karte_{diagnosis_id}_{rep.created.replace('-', '')}",
                      f"hist_{diagnosis_id}")
     delete_step(db, diagnosis_id, rep.client, rep.created)
@@ -105,7 +104,8 @@ def show_saved(db, diagnosis_id: int) -> None:
         st.caption(tr("ui.history.no_kpis"))
     columns = st.columns(3)
     for i, kpi in enumerate(kpis.itertuples()):
-        columns[i % 3].metric(kpi.label, kpi.display if isinstance(kpi.display, str) else f"{kpi.value:,}", border=True)
+        text = kpi.display if isinstance(kpi.display, str) else f"{kpi.value:,}"
+        columns[i % 3].metric(kpi.label, text, border=True)
     if not rep.data_kpis.empty:
         st.markdown(f"**{tr('report.section.data_kpis')}**")
         st.dataframe(pd.DataFrame({tr("history.kpi"): rep.data_kpis["label"],
@@ -178,12 +178,13 @@ def compare(db, summaries) -> None:
             delta_color="normal" if delta else "off", delta_arrow="auto" if delta else "off",
             delta_description=f"{tr('history.before')} {number(row['a'])}")
     st.markdown(f"**{tr('ui.history.kpis_delta')}**")
-    if not result["kpis"]:
+    known = [(row, kpi_format(row["kpi"])) for row in result["kpis"]]
+    known = [(row, found) for row, found in known if found is not None]
+    if not known:
         st.caption(tr("ui.history.no_kpi_delta"))
         return
     rows, colours = [], []
-    for row in result["kpis"]:
-        name, fmt = kpi_format(row["kpi"])
+    for row, (name, fmt) in known:
         rows.append({tr("history.kpi"): name, tr("history.before"): shown(row["a"], fmt),
                      tr("history.after"): shown(row["b"], fmt),
                      tr("history.delta"): signed(row["delta"], fmt)})

@@ -71,6 +71,12 @@ if button_col.button(tr("ui.live.use_sample"), icon=":material/storefront:", wid
     load_sample(shop)
 if data.source() is None:  # a demo never waits for a client file
     data.use_sample(shop)
+try:
+    book = data.book()
+except KarteError as exc:
+    book, book_error = None, exc
+else:
+    book_error = None
 
 left, right = st.columns(2, gap="large")
 
@@ -82,7 +88,9 @@ with left:
         shown = samples.sample_answers(shop)
         st.caption(tr("ui.live.sample_answers", shop=samples.shop_label(shop, lang())))
     try:
-        result = diagnose(shown, lang())
+        # As on the result page: the data's figures replace the answers they measure.
+        result = diagnose(shown, lang(), data=book if book is not None
+                          and book.report.has_customers else None)
     except KarteError as exc:
         st.error(exc.message(lang()))
         result = None
@@ -99,7 +107,8 @@ with left:
 with right:
     st.subheader(tr("ui.live.thresholds_title"))
     try:
-        book = data.book()
+        if book_error is not None:
+            raise book_error
         customers.require_customers(book)
         key = data.book_key()
         as_of = customers.default_as_of(book.orders)

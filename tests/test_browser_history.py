@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from engine import samples
 from engine.diagnosis import diagnose
 from engine.i18n import t
+from engine.ingest import ingest
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ["KARTE_SCREENSHOTS"]) if os.environ.get("KARTE_SCREENSHOTS") else None
@@ -75,7 +76,8 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
     report = path.read_text(encoding="utf-8")
     assert html.escape(CLIENT, quote=False) in report  # &lt;b&gt;山田&lt;/b&gt; &amp; 商店
     assert CLIENT not in report
-    result = diagnose(samples.sample_answers(samples.SHOPS[0]), "ja")
+    shop = samples.SHOPS[0]  # the home page's first sample shop: its answers and orders
+    result = diagnose(samples.sample_answers(shop), "ja", data=ingest(*samples.generate(shop)))
     for area in result.areas:  # each area's row: its name, then its score
         score = "–" if area.score is None else f"{area.score}"
         assert f'<td>{html.escape(area.label)}</td><td class="num">{score}</td>' in report

@@ -19,7 +19,7 @@ from engine.analysis import customers, rfm
 from engine.diagnosis import diagnose
 from engine.i18n import t
 from engine.ingest import ingest
-from engine.store import Store, resolve_url
+from engine.store import Store, resolve_url, scrub
 from ui import saving
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -101,13 +101,31 @@ def test_comparing_two_diagnoses_shows_the_engines_score_and_kpi_deltas(store):
     assert row[t("history.delta", "ja")].tolist() == ["+¥4,500"]
 
 
+def test_figures_of_the_order_data_are_compared_with_their_own_labels(store):
+    visits = (("2026-08-01", 1_000_000, 400), ("2026-11-01", 1_200_000, 490))
+    ids = [store.save({"client": CLIENT, "created_at": when,
+                       "diagnosis": diagnose(BEFORE).to_json(),
+                       "data_kpis": {"revenue_12m": {"value": revenue}, "history_days": days}})
+           for when, revenue, days in visits]
+    at = _history()
+    at.selectbox(key="hist_client").set_value(CLIENT).run()
+    at.selectbox(key="hist_a").set_value(ids[0]).run()
+    at.selectbox(key="hist_b").set_value(ids[1]).run()
+    table = at.tabs[1].dataframe[0].value
+    row = table[table[t("history.kpi", "ja")].str.startswith(
+        t("plan.data_kpi.revenue_12m.label", "ja"))]
+    assert row[t("history.delta", "ja")].tolist() == ["+¥200,000"]
+    assert not table[t("history.kpi", "ja")].str.contains("history_days").any()  # not a KPI
+
+
 def test_compare_needs_one_client_with_two_diagnoses(store):
     _seed(store, CLIENT, BEFORE, "2026-08-01T10:00")
     at = _history()
     assert at.tabs[1].info[0].value == t("ui.history.pick_client", "ja")
     at.selectbox(key="hist_client").set_value(CLIENT).run()
     assert at.tabs[1].info[0].value == t("ui.history.need_two", "ja", n=1)
-    assert len(at.tabs[2].get("arrow_vega_lite_chart")) + len(at.tabs[2].get("vega_lite_chart")) == 1
+    charts = at.tabs[2].get("arrow_vega_lite_chart") + at.tabs[2].get("vega_lite_chart")
+    assert len(charts) == 1  # the scores over time, one point per area
 
 
 def test_picking_the_same_diagnosis_twice_asks_for_two(store):
@@ -177,6 +195,7 @@ def test_save_is_impossible_without_consent_and_saves_one_row_with_it(store):
     assert set(rfm_rows[0]) <= {"segment", "customers", "revenue", "revenue_share"}
     assert "customer_id" not in str(record)
     assert record["plan"] and record["assumptions"]
+    assert record["data_kpis"]["customers"] > 0  # a count of the data, kept as a number
 
 
 def test_saving_without_a_client_name_says_what_is_missing(store):
@@ -197,16 +216,18 @@ def sample_book():
 
 def test_the_report_carries_the_escaped_client_the_scores_and_the_chosen_lists(sample_book):
     answers = samples.sample_answers("food_gift")
-    diagnosis = diagnose(answers, "ja").to_json()
+    diagnosis = diagnose(answers, "ja", data=sample_book).to_json()
     parts = saving.book_parts(answers, "ja", "dormant", sample_book, ("test", "food_gift"))
     hostile = "=cmd|' /C calc'!A0<script>alert(1)</script>"
-    report = saving.report_input(diagnosis, parts, client=hostile,
+    report = saving.report_input(diagnosis, parts, "ja", client=hostile,
                                  action={"text": "相談する", "url": "https://example.jp/a"})
     html = saving.html_bytes(lambda: report, "ja").decode("utf-8")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     for area in diagnosis["areas"]:
         assert area["label"] in html
     assert "https://example.jp/a" in html
+    revenue = diagnosis["data_kpis"]["revenue_12m"]  # the figure the scoring used, labelled
+    assert f"¥{revenue:,}" in html and t("plan.data_kpi.revenue_12m.label", "ja") in html
     book = openpyxl.load_workbook(io.BytesIO(saving.xlsx_file(lambda: report, "ja")))
     list_sheets = [s for s in book.sheetnames if s.startswith(t("report.sheet.list", "ja"))]
     assert len(list_sheets) == 1  # "dormant": the dormant list only, not every segment
@@ -220,17 +241,29 @@ def test_the_saved_record_keeps_aggregates_and_never_the_lists(sample_book):
     answers = samples.sample_answers("food_gift")
     parts = saving.book_parts(answers, "ja", "all", sample_book, ("test", "food_gift-all"))
     assert parts["lists"]  # the report may carry customer lists ...
-    record = saving.save_record(" 山田商店 ", diagnose(answers, "ja").to_json(), answers, parts,
-                                "ja")
+    diagnosis = diagnose(answers, "ja", data=sample_book).to_json()
+    record = saving.save_record(" 山田商店 ", diagnosis, answers, parts, "ja")
     assert "lists" not in record  # ... the saved record never does
     assert record["client"] == "山田商店"
     cpm = record["segments"]["cpm"]
     assert list(cpm.columns) == ["segment", "customers", "revenue", "revenue_share"]
     assert int(cpm["customers"].sum()) == parts["data_kpis"]["customers"]["value"]
+    # The scoring's own figures win over the report's summary figures of the same name.
+    assert record["data_kpis"]["repeat_rate"] == diagnosis["data_kpis"]["repeat_rate"]
+    assert record["data_kpis"]["orders"] == parts["data_kpis"]["orders"]["value"]
+    assert scrub(record).removed == []  # nothing in it looks like personal data to the store
 
 
 def test_the_call_to_action_is_empty_by_default():
     assert saving.cta("ja") == {} and saving.cta("en") == {}
+
+
+def test_a_configured_call_to_action_keeps_only_safe_links(monkeypatch):
+    config = {"text_ja": "無料相談のご予約", "text_en": "", "url": "javascript:alert(1)"}
+    monkeypatch.setattr(saving, "load", lambda name: config)
+    assert saving.cta("en") == {"text": "無料相談のご予約", "url": ""}  # falls back to ja
+    config["url"] = "https://example.jp/booking"
+    assert saving.cta("ja")["url"] == "https://example.jp/booking"
 
 
 # ---- live page --------------------------------------------------------------------------------

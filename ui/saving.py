@@ -23,8 +23,10 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.config import load, localized
+from engine.datacheck import DATA_KPI_FORMATS
 from engine.errors import KarteError
 from engine.i18n import t
+from engine.kpis import format_value
 from engine.orderbook import OrderBook
 from engine.report.content import safe_url
 from engine.report.from_orders import LIST_CHOICES
@@ -38,6 +40,9 @@ HTML_MIME = "text/html"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Columns of a segment table that are aggregates (what may be saved): counts and money only.
 SEGMENT_COLUMNS = ("segment", "customers", "revenue", "revenue_share")
+# How the report's summary figures of the order data are written (`from_orders.sections`).
+SUMMARY_FORMATS = {"customers": "count", "orders": "count", "revenue": "yen",
+                   "repeat_rate": "percent_fraction", "active_customers": "count"}
 # Assumptions of the plan shown in the report, in this order (labels: plan.assumption.*).
 ASSUMPTIONS = ("dm_cost", "email_cost", "line_cost", "insert_cost", "dm_reach", "email_reach",
                "line_reach", "insert_reach", "gross_margin", "cpa", "acquisition_multiple")
@@ -146,12 +151,48 @@ def book_parts(answers: Mapping[str, Any], language: str, lists: str = "none",
 # Report and record (plain functions)
 # --------------------------------------------------------------------------------------------
 
-def report_input(diagnosis_json: Mapping[str, Any], parts: Mapping[str, Any], *, client: str = "",
-                 action: Mapping[str, str] | None = None, created_at: Any = None) -> dict[str, Any]:
+def data_figures(diagnosis_json: Mapping[str, Any], parts: Mapping[str, Any]) -> dict[str, Any]:
+    """The figures of the order data as plain numbers: the report's summary figures,
+    overridden by the diagnosis's own (`engine.datacheck`: the figures the scoring used)."""
+    merged = {key: (value.get("value") if isinstance(value, Mapping) else value)
+              for key, value in (parts.get("data_kpis") or {}).items()}
+    scoring = diagnosis_json.get("data_kpis") or {}
+    merged.update({key: scoring[key] for key in DATA_KPI_FORMATS if scoring.get(key) is not None})
+    return merged
+
+
+def figure_format(key: str) -> tuple[str, str] | None:
+    """(catalogue key of the label, engine.kpis format) of a figure of the order data."""
+    if key in DATA_KPI_FORMATS:
+        return f"plan.data_kpi.{key}.label", DATA_KPI_FORMATS[key]
+    if key in SUMMARY_FORMATS:
+        return f"report.kpi.{key}", SUMMARY_FORMATS[key]
+    return None
+
+
+def labelled(figures: Mapping[str, Any] | None, language: str) -> dict[str, Any] | None:
+    """Figures {key: number} as the report shows them: {"value", "label", "display"}."""
+    out = {}
+    for key, value in (figures or {}).items():
+        found = figure_format(key)
+        if isinstance(value, Mapping):
+            value = value.get("value")
+        if found is None or value is None or isinstance(value, bool):
+            continue  # not a figure of the report (a day count, a flag, a date)
+        label_key, fmt = found
+        out[key] = {"value": value, "label": t(label_key, language),
+                    "display": format_value(value, fmt, language)}
+    return out or None
+
+
+def report_input(diagnosis_json: Mapping[str, Any], parts: Mapping[str, Any], language: str, *,
+                 client: str = "", action: Mapping[str, str] | None = None,
+                 created_at: Any = None) -> dict[str, Any]:
     """The `engine.report` input: the diagnosis, what the data adds, the call to action."""
     out: dict[str, Any] = {"client": client, "created_at": created_at,
                            "diagnosis": dict(diagnosis_json), "cta": dict(action or {})}
     out.update({k: v for k, v in parts.items() if k != "notes"})
+    out["data_kpis"] = labelled(data_figures(diagnosis_json, parts), language)
     return out
 
 
@@ -172,9 +213,12 @@ def save_record(client: str, diagnosis_json: Mapping[str, Any], answers: Mapping
     if parts.get("segments"):
         record["segments"] = {name: _aggregate(table)
                               for name, table in parts["segments"].items()}
-    for key in ("ranks", "dormant", "data_kpis", "plan", "assumptions"):
+    for key in ("ranks", "dormant", "plan", "assumptions"):
         if parts.get(key) is not None:
             record[key] = parts[key]
+    # Plain numbers: a {"value", "display"} table under a key like "customers" would read as
+    # personal data to the store's scrub and be dropped.
+    record["data_kpis"] = data_figures(diagnosis_json, parts) or None
     return record
 
 
@@ -223,13 +267,14 @@ def report_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) 
     else:
         st.caption(tr("ui.report.answers_only"))
     diagnosis, kept = dict(diagnosis_json), dict(answers)
-    client = str(st.session_state.get("client_name", ""))
+    # The name typed in the save panel below (this run's value, before that panel draws).
+    client = str(st.session_state.get("save_client", st.session_state.get("client_name", "")))
     action = cta(language)
 
     def build() -> dict[str, Any]:
         # Runs on click, outside the script run: everything it needs is captured here.
         parts = book_parts(kept, language, lists, book, key) if book is not None else {}
-        return report_input(diagnosis, parts, client=client, action=action)
+        return report_input(diagnosis, parts, language, client=client, action=action)
 
     download_buttons(build, language, f"karte_{dt.date.today():%Y%m%d}", "report")
 
@@ -259,6 +304,8 @@ def save_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) ->
     if st.button(tr("history.save"), key="save_button", type="primary", disabled=not consent,
                  icon=":material/save:"):
         try:
+            if not client.strip():
+                raise KarteError("history.error.no_client")
             parts = book_parts(answers, lang())
             record = save_record(client, diagnosis_json, answers, parts, lang())
             new_id = store().save(record)
