@@ -30,11 +30,5 @@ with st.container(border=True):
     shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS, key=f"home_shop_{lang()}",
                         format_func=lambda s, lg=lang(): samples.shop_label(s, lg))
     if st.button(tr("ui.home.sample_button"), icon=":material/storefront:"):
-        data.use_sample(shop)
-        answers().clear()
-        answers().update(samples.sample_answers(shop))
-        for key in [k for k in st.session_state if str(k).startswith(("w_", "u_"))]:
-            del st.session_state[key]  # the form shows the sample's answers, not old typing
-        st.session_state.raw_inputs = {}
-        st.session_state.unknowns = {}
+        data.use_sample_shop(shop)
         st.switch_page("pages/result.py")

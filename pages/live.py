@@ -32,13 +32,7 @@ RFM_KEYS = "live_rfm_"
 
 def load_sample(shop: str) -> None:
     """The sample shop's orders and answers replace the session's (as the home page does)."""
-    data.use_sample(shop)
-    answers().clear()
-    answers().update(samples.sample_answers(shop))
-    for key in [k for k in st.session_state if str(k).startswith(("w_", "u_"))]:
-        del st.session_state[key]  # the form shows the sample's answers, not old typing
-    st.session_state.raw_inputs = {}
-    st.session_state.unknowns = {}
+    data.use_sample_shop(shop)
     reset_cuts()
 
 

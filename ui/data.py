@@ -69,6 +69,19 @@ def use_sample(shop_id: str) -> None:
     st.session_state.sample_shop = shop_id
 
 
+def use_sample_shop(shop_id: str) -> None:
+    """A sample shop's orders and its owner's answers replace the session's (demo start)."""
+    from ui.state import answers
+
+    use_sample(shop_id)
+    answers().clear()
+    answers().update(samples.sample_answers(shop_id))
+    for key in [k for k in st.session_state if str(k).startswith(("w_", "u_"))]:
+        del st.session_state[key]  # the form shows the sample's answers, not old typing
+    st.session_state.raw_inputs = {}
+    st.session_state.unknowns = {}
+
+
 def update_source(**changes) -> None:
     current = source()
     if current is not None:
