@@ -10,6 +10,7 @@ from engine.diagnosis import diagnose, level_label
 from engine.errors import KarteError
 from ui import analysis as cached
 from ui import charts, data
+from ui.customer_views import rfm_cut_editor
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
@@ -115,19 +116,7 @@ with right:
     st.caption(tr("ui.live.data_name", name=data.source().name) + " · "
                + tr("ui.live.thresholds_help"))
     defaults = cached.rfm_defaults(key, as_of, table)
-    cuts = {}
-    for dim in rfm.DIMENSIONS:
-        st.markdown(f"**{rfm.SCORE_OF[dim]}** {tr(f'analysis.columns.{dim}')}")
-        cols = st.columns(4)
-        cuts[dim] = tuple(cols[i].number_input(
-            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
-            min_value=0.0, step=1.0 if dim != "monetary" else 1000.0,
-            key=f"{RFM_KEYS}{dim}_{i}", format="%.0f") for i in range(4))
-    try:
-        thresholds = rfm.RFMThresholds(**cuts)
-    except KarteError as exc:
-        st.error(exc.message(lang()))
-        thresholds = defaults
+    thresholds = rfm_cut_editor(defaults, RFM_KEYS, labels_beside=False)
     scored = cached.rfm_scores(key, as_of, thresholds, table)
     labels = rfm.segment_labels(lang())
     if thresholds != defaults:

@@ -1,31 +1,17 @@
 """End to end in Chromium: a shop owner answers all ten questions and sees the chart and plan."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
+from browser_helpers import shot, wait_idle
 from engine.i18n import t
 from engine.questions import load_questions, steps
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("KARTE_SCREENSHOTS", "")) if os.environ.get("KARTE_SCREENSHOTS") else None
 
 TYPED = {"q1": "1,200万", "q2": "６０", "q6": "8000", "q7": "3,000", "q8": "22",
          "q9": "15000", "gross_margin": "55", "active_last_year": "2800"}
-
-
-def _shot(page: Page, name: str) -> None:
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    expect(page.locator("[data-testid=stStatusWidget]")).to_have_count(0, timeout=15000)
 
 
 def _answer(page: Page, q, lang: str) -> None:
@@ -39,14 +25,14 @@ def _answer(page: Page, q, lang: str) -> None:
     elif q.type == "multi_choice":
         for choice in q.choices[:2]:
             box.get_by_role("button", name=q.choice_label(choice.id, lang)).click()
-            _wait_idle(page)
+            wait_idle(page)
     elif q.type == "bool":
         box.get_by_text(t("ui.wizard.yes", lang), exact=True).click()
     else:
         field = box.locator("input")
         field.fill("トライアルセット")
         field.press("Tab")
-    _wait_idle(page)
+    wait_idle(page)
 
 
 def test_owner_answers_every_question_and_sees_chart_and_plan(page: Page, app_url: str):
@@ -60,23 +46,23 @@ def test_owner_answers_every_question_and_sees_chart_and_plan(page: Page, app_ur
         for qid in step.question_ids:
             _answer(page, questions[qid], "ja")
         if i == 0:
-            _shot(page, "wizard_step1_ja")
+            shot(page, "wizard_step1_ja")
         last = i == len(all_steps) - 1
         page.get_by_role("button", name=t("ui.wizard.finish" if last else "ui.wizard.next", "ja")).click()
-        _wait_idle(page)
+        wait_idle(page)
 
-    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"), exact=True)).to_be_visible()
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=15000)
     expect(page.get_by_text(t("ui.result.plan_title", "ja"))).to_be_visible()
     expect(page.get_by_text("★").first).to_be_visible()
-    _shot(page, "result_ja")
+    shot(page, "result_ja")
 
     # The whole app in English, answers kept.
     page.get_by_text("English", exact=True).click()
-    _wait_idle(page)
-    expect(page.get_by_role("heading", name=t("ui.result.title", "en"))).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=t("ui.result.title", "en"), exact=True)).to_be_visible()
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=15000)
-    _shot(page, "result_en")
+    shot(page, "result_en")
 
 
 def test_invalid_number_gets_an_inline_message_and_blocks_next(page: Page, app_url: str):
@@ -85,10 +71,10 @@ def test_invalid_number_gets_an_inline_message_and_blocks_next(page: Page, app_u
     field = page.locator(".st-key-w_q2 input")
     field.fill("150")
     field.press("Tab")
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_text(t("ui.wizard.fix_errors", "ja"))).to_be_visible()
     expect(page.get_by_role("button", name=t("ui.wizard.next", "ja"))).to_be_disabled()
     field.fill("40")
     field.press("Tab")
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_role("button", name=t("ui.wizard.next", "ja"))).to_be_enabled()

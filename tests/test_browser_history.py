@@ -4,32 +4,20 @@ from __future__ import annotations
 
 import html
 import io
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
+from browser_helpers import shot, wait_idle
 from engine import samples
 from engine.diagnosis import diagnose
 from engine.i18n import t
 from engine.ingest import ingest
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ["KARTE_SCREENSHOTS"]) if os.environ.get("KARTE_SCREENSHOTS") else None
 CLIENT = "<b>山田</b> & 商店"  # markup and an ampersand: must come out escaped in the report
-
-
-def _shot(page: Page, name: str) -> None:
-    if SHOTS:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _wait_idle(page: Page) -> None:
-    page.wait_for_timeout(300)
-    expect(page.locator("[data-testid=stStatusWidget]")).to_have_count(0, timeout=15000)
 
 
 def test_save_with_consent_open_from_history_and_download_the_report(page: Page, app_url: str,
@@ -37,11 +25,11 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
     page.goto(app_url)
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
     expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
-    _wait_idle(page)
+    wait_idle(page)
 
     # The workbook of the result page, with the dormant customers list the user ticks.
     page.locator(".st-key-report_lists").get_by_text(t("ui.report.lists_dormant", "ja")).click()
-    _wait_idle(page)
+    wait_idle(page)
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name=t("report.download_xlsx", "ja")).click()
     assert info.value.suggested_filename.endswith(".xlsx")
@@ -53,21 +41,21 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
     name_field = page.locator(".st-key-save_client input")
     name_field.fill(CLIENT)
     name_field.press("Tab")
-    _wait_idle(page)
+    wait_idle(page)
     expect(save).to_be_disabled()  # no consent, no saving
     page.locator(".st-key-save_consent").get_by_text(t("history.consent", "ja")).click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(save).to_be_enabled()
     save.click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_text(t("history.saved", "ja", id=1))).to_be_visible()
-    _shot(page, "result_saved_ja")
+    shot(page, "result_saved_ja")
 
     page.get_by_role("link", name=t("ui.history.go_history", "ja")).click()
     expect(page.get_by_role("heading", name=t("history.title", "ja"))).to_be_visible()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=15000)
-    _shot(page, "history_open_ja")
+    shot(page, "history_open_ja")
 
     with page.expect_download(timeout=30000) as info:
         page.get_by_role("button", name=t("report.download_html", "ja")).click()
@@ -86,13 +74,13 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
 def test_presenter_view_hides_the_sidebar_and_enlarges_type(page: Page, app_url: str):
     page.goto(f"{app_url}/live")
     expect(page.get_by_role("heading", name=t("ui.live.title", "ja"))).to_be_visible()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.locator("[data-testid=stSidebar]")).to_be_visible()
     title = page.get_by_role("heading", name=t("ui.live.title", "ja"))
     normal = title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     page.locator(".st-key-presenter").get_by_text(t("ui.live.presenter", "ja")).click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
     assert title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") > normal
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=15000)
-    _shot(page, "live_presenter_ja")
+    shot(page, "live_presenter_ja")

@@ -39,6 +39,29 @@ def headline(table: pd.DataFrame, figures: dict) -> None:
     m4.metric(tr("ui.analysis.active"), f"{active:,}", help=tr("analysis.retention.active_note"))
 
 
+def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
+                   labels_beside: bool = True) -> rfm.RFMThresholds:
+    """Four cut points per RFM dimension as number fields; the defaults when they do not fit."""
+    cuts = {}
+    for dim in rfm.DIMENSIONS:
+        if labels_beside:
+            cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
+            cols[0].markdown(tr(f"analysis.columns.{dim}"))
+            cols = cols[1:]
+        else:
+            st.markdown(f"**{rfm.SCORE_OF[dim]}** {tr(f'analysis.columns.{dim}')}")
+            cols = st.columns(4)
+        cuts[dim] = tuple(cols[i].number_input(
+            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
+            min_value=0.0, step=1.0 if dim != "monetary" else 1000.0,
+            key=f"{key_prefix}{dim}_{i}", format="%.0f") for i in range(4))
+    try:
+        return rfm.RFMThresholds(**cuts)
+    except KarteError as exc:  # a cut moved past its neighbour
+        st.error(exc.message(lang()))
+        return defaults
+
+
 def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.DataFrame:
     """RFM scores 1–5 with editable cut points; says who changes group. Returns the scores."""
     st.caption(tr("analysis.rfm.explain"))
@@ -51,19 +74,7 @@ def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Data
                                      log=True), width="stretch")
     defaults = cached.rfm_defaults(key, as_of, table)
     st.markdown(f"**{tr('ui.analysis.thresholds')}** — {tr('ui.analysis.thresholds_help')}")
-    cuts = {}
-    for dim in rfm.DIMENSIONS:
-        cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
-        cols[0].markdown(tr(f"analysis.columns.{dim}"))
-        cuts[dim] = tuple(cols[i + 1].number_input(
-            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
-            min_value=0.0, step=1.0 if dim != "monetary" else 1000.0, key=f"rfm_{dim}_{i}",
-            format="%.0f") for i in range(4))
-    try:
-        thresholds = rfm.RFMThresholds(**cuts)
-    except KarteError as exc:
-        st.error(exc.message(lang()))
-        thresholds = defaults
+    thresholds = rfm_cut_editor(defaults, "rfm_")
     scored = cached.rfm_scores(key, as_of, thresholds, table)
     st.caption(tr("analysis.rfm.tie_rule"))
     if thresholds != defaults:
@@ -173,6 +184,14 @@ def ranks_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> RankR
     return ranked
 
 
+def _share_table(frame: pd.DataFrame, index_label: str) -> None:
+    """Customers and their share (%) per row of `frame` (index: products bought, delivery n)."""
+    st.dataframe(pd.DataFrame({
+        index_label: frame.index.astype(str),
+        tr("ui.analysis.customers"): frame["customers"].to_numpy(),
+        tr("ui.analysis.share"): (frame["share"] * 100).round(1).to_numpy()}), hide_index=True)
+
+
 def retention_section(figures: dict) -> None:
     """F2 conversion, active customers per month, cohorts, 12-month LTV, products, subscriptions."""
     f2 = figures["f2"]
@@ -217,22 +236,14 @@ def retention_section(figures: dict) -> None:
         if products is None or products.empty:
             st.info(tr("analysis.retention.no_products"))
         else:
-            st.dataframe(pd.DataFrame({
-                tr("ui.analysis.products"): products.index.astype(str),
-                tr("ui.analysis.customers"): products["customers"].to_numpy(),
-                tr("ui.analysis.share"): (products["share"] * 100).round(1).to_numpy()}),
-                hide_index=True)
+            _share_table(products, tr("ui.analysis.products"))
     with right:
         st.markdown(f"**{tr('ui.analysis.subscription_title')}**")
         subs = figures["subscription"]
         if subs is None or subs.empty:
             st.info(tr("analysis.retention.no_subscription"))
         else:
-            st.dataframe(pd.DataFrame({
-                tr("ui.analysis.delivery"): subs.index.astype(str),
-                tr("ui.analysis.customers"): subs["customers"].to_numpy(),
-                tr("ui.analysis.share"): (subs["share"] * 100).round(1).to_numpy()}),
-                hide_index=True)
+            _share_table(subs, tr("ui.analysis.delivery"))
 
 
 def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
