@@ -147,13 +147,20 @@ def cpm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Seri
     cpm_seg = cached.cpm_segments(key, as_of, cpm_thresholds, table)
     grid = cpm.cpm_grid(table, cpm_seg)
     cpm_labels = cpm.segment_labels(lang())
+    # The CPM grid: one row per group, its active and its lapsed (離脱) customers side by side.
+    active, lapsed = grid[~grid["lapsed"]], grid[grid["lapsed"]].set_index("group")
     cpm_frame = pd.DataFrame({
-        tr("analysis.columns.cpm"): [cpm_labels[s] for s in grid.index],
-        tr("ui.analysis.customers"): grid["customers"].to_numpy(),
-        tr("ui.analysis.revenue"): grid["revenue"].round(0).to_numpy(),
-        tr("ui.analysis.revenue_share"): (grid["revenue_share"] * 100).round(1).to_numpy(),
+        tr("analysis.columns.cpm"): [cpm_labels[g] for g in active.index],
+        tr("ui.analysis.cpm_active_customers"): active["customers"].to_numpy(),
+        tr("ui.analysis.cpm_active_revenue"): active["revenue"].round(0).to_numpy(),
+        tr("ui.analysis.cpm_lapsed_customers"):
+            lapsed.loc[active["group"], "customers"].to_numpy(),
+        tr("ui.analysis.cpm_lapsed_revenue"):
+            lapsed.loc[active["group"], "revenue"].round(0).to_numpy(),
     })
     st.dataframe(cpm_frame, hide_index=True, column_config=number_columns(cpm_frame))
+    st.caption(tr("ui.analysis.cpm_lapse_note", days=f"{cpm_thresholds.lapse_days:.0f}",
+                  first_days=f"{cpm_thresholds.first_lapse_days:.0f}"))
     return cpm_seg
 
 
