@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 LEVEL_COLORS = {"good": "#2E8B57", "caution": "#E6A23C", "poor": "#C0392B", "unknown": "#A0A0A0"}
@@ -34,15 +33,24 @@ def score_bars(rows: list[dict], *, area_title: str, score_title: str,
     return (bars + text).properties(height=alt.Step(34))
 
 
-def histogram(frame: pd.DataFrame, column: str, title: str, *, log: bool = False) -> alt.Chart:
-    """Distribution of one per-customer figure (log-binned when `log`: RFM is heavily skewed)."""
-    data = frame[[column]].astype(float)
-    x = alt.X(f"{column}:Q", bin=alt.Bin(maxbins=30), title=title)
-    if log:
-        data["log"] = np.log10(data[column].clip(lower=1))
-        x = alt.X("log:Q", bin=alt.Bin(maxbins=30), title=f"{title} (log10)")
+def histogram(values: pd.Series, title: str) -> alt.Chart:
+    """Distribution of one per-customer figure in equal bins (recency in days)."""
+    data = pd.DataFrame({"value": values.astype(float)})
     return alt.Chart(data).mark_bar().encode(
-        x=x, y=alt.Y("count():Q", title=None)).properties(height=160)
+        x=alt.X("value:Q", bin=alt.Bin(maxbins=30), title=title),
+        y=alt.Y("count():Q", title=None)).properties(height=160)
+
+
+def band_counts(values: pd.Series, edges: list[float], labels: list[str],
+                title: str) -> alt.Chart:
+    """Customers per band (1回, 2回, … 10回以上; <¥3,000, ¥3,000–…): skewed figures read in the
+    owner's own units instead of on a log axis."""
+    bands = pd.cut(values.astype(float), bins=edges, labels=labels, right=False)
+    counts = bands.value_counts(sort=False).rename_axis("band").reset_index(name="customers")
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("band:N", sort=labels, title=title, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("customers:Q", title=None),
+        tooltip=["band:N", alt.Tooltip("customers:Q", format=",")]).properties(height=160)
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,

@@ -25,6 +25,15 @@ from ui.state import lang
 from ui.text import tr
 
 
+FREQUENCY_EDGES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, float("inf")]
+MONETARY_EDGES = [0, 3_000, 5_000, 10_000, 20_000, 30_000, 50_000, 100_000, 200_000, float("inf")]
+
+
+def _yen_bands() -> list[str]:
+    inner = [f"¥{a:,.0f}–" for a in MONETARY_EDGES[1:-1]]
+    return [f"<¥{MONETARY_EDGES[1]:,.0f}"] + inner
+
+
 def headline(table: pd.DataFrame, figures: dict) -> None:
     """Customers, repeat rate, F2 within 90 days and active customers, as four figures."""
     f2 = figures["f2"]
@@ -66,12 +75,14 @@ def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Data
     """RFM scores 1–5 with editable cut points; says who changes group. Returns the scores."""
     st.caption(tr("analysis.rfm.explain"))
     h1, h2, h3 = st.columns(3)
-    h1.altair_chart(charts.histogram(table, "recency_days", tr("analysis.columns.recency_days")),
+    h1.altair_chart(charts.histogram(table["recency_days"], tr("analysis.columns.recency_days")),
                     width="stretch")
-    h2.altair_chart(charts.histogram(table, "frequency", tr("analysis.columns.frequency"),
-                                     log=True), width="stretch")
-    h3.altair_chart(charts.histogram(table, "monetary", tr("analysis.columns.monetary"),
-                                     log=True), width="stretch")
+    h2.altair_chart(charts.band_counts(table["frequency"], FREQUENCY_EDGES,
+                                       [tr("ui.analysis.times", n=n) for n in range(1, 10)]
+                                       + [tr("ui.analysis.times_or_more", n=10)],
+                                       tr("analysis.columns.frequency")), width="stretch")
+    h3.altair_chart(charts.band_counts(table["monetary"], MONETARY_EDGES, _yen_bands(),
+                                       tr("analysis.columns.monetary")), width="stretch")
     defaults = cached.rfm_defaults(key, as_of, table)
     st.markdown(f"**{tr('ui.analysis.thresholds')}** — {tr('ui.analysis.thresholds_help')}")
     thresholds = rfm_cut_editor(defaults, "rfm_")
