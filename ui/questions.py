@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import AnswerError
+from engine.i18n import catalogue
 from engine.questions import Question, format_answer, parse_answer
 from ui.state import answers, lang, raw_inputs, unknowns
 from ui.text import tr
@@ -24,8 +25,17 @@ def _restore(key: str, value: Any) -> None:
 
 
 def _label(q: Question) -> str:
+    label = q.label(lang())
     unit = q.unit_label(lang()) if q.type in NUMERIC else ""
-    return f"{q.label(lang())}({unit})" if unit else q.label(lang())
+    if not unit or unit in label:  # 「何%ですか?」 already says its unit
+        return label
+    return f"{label}({unit})" if lang() == "ja" else f"{label} ({unit})"
+
+
+def _inline_message(exc: AnswerError) -> str:
+    """The short form for a message shown under its own field (the field names the question)."""
+    key = "ui.inline_error." + exc.key.rsplit(".", 1)[-1]
+    return tr(key, **exc.params) if key in catalogue(lang()) else exc.message(lang())
 
 
 def question_field(q: Question) -> str | None:
@@ -61,7 +71,7 @@ def _numeric(q: Question) -> str | None:
         value = parse_answer(q, text)
     except AnswerError as exc:
         answers().pop(q.id, None)
-        message = exc.message(lang())
+        message = _inline_message(exc)
         field_col.markdown(f":red[{message}]")
         return message
     answers()[q.id] = value
