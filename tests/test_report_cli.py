@@ -111,3 +111,29 @@ def test_the_call_to_action_is_passed_through_only_when_http(files: Path, capsys
     _run(["report", str(files / "answers.json"), "--out", str(out), "--cta-text", "Book",
           "--cta-url", "https://example.jp/x"], capsys)
     assert 'href="https://example.jp/x"' in out.read_text("utf-8")
+
+
+def test_with_orders_the_report_compares_answers_and_prices_the_plan(tmp_path: Path, capsys):
+    from engine import samples
+    from engine.ingest import ingest
+    from engine.roi import build_data_plan
+
+    data, name = samples.generate("cosmetics")
+    (tmp_path / name).write_bytes(data)
+    answers = samples.sample_answers("cosmetics")
+    (tmp_path / "answers.json").write_text(json.dumps({"answers": answers}), "utf-8")
+    out = tmp_path / "r.xlsx"
+    code, _, err = _run(["--lang", "en", "report", str(tmp_path / "answers.json"),
+                         "--orders", str(tmp_path / name), "--out", str(out)], capsys)
+    assert code == 0, err
+    book = openpyxl.load_workbook(out)
+    plan_sheet = next(ws for ws in book.worksheets
+                      if t("report.col.profit", "en") in [c.value for c in ws[1]])
+    header = [c.value for c in plan_sheet[1]]
+    profits = [row[header.index(t("report.col.profit", "en"))].value
+               for row in plan_sheet.iter_rows(min_row=2)]
+    expected = [round(r.estimate.profit) for r in build_data_plan(ingest(data, name), answers)]
+    assert profits == expected
+    texts = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows()
+                     for c in row if c.value is not None)
+    assert t("plan.compare.gap", "en") in texts

@@ -29,7 +29,7 @@ from engine.i18n import t
 from engine.kpis import format_value
 from engine.orderbook import OrderBook
 from engine.report.content import safe_url
-from engine.report.from_orders import LIST_CHOICES
+from engine.report.from_orders import LIST_CHOICES, plan_section
 from engine.store import CLIENT_MAX
 from ui import data
 from ui.state import lang
@@ -44,10 +44,6 @@ SEGMENT_COLUMNS = ("segment", "customers", "revenue", "revenue_share")
 SUMMARY_FORMATS = {"customers": "count", "orders": "count", "revenue": "yen",
                    "repeat_rate": "percent_fraction", "active_customers": "count"}
 # Assumptions of the plan shown in the report, in this order (labels: plan.assumption.*).
-ASSUMPTIONS = ("dm_cost", "email_cost", "line_cost", "insert_cost", "dm_reach", "email_reach",
-               "line_reach", "insert_reach", "gross_margin", "cpa", "acquisition_multiple")
-
-
 # --------------------------------------------------------------------------------------------
 # Call to action
 # --------------------------------------------------------------------------------------------
@@ -103,29 +99,7 @@ def _digest(answers: Mapping[str, Any]) -> str:
 @st.cache_data(max_entries=8, show_spinner=False)
 def _plan(key: tuple, answers_digest: str, language: str, _book: OrderBook,
           _answers: Mapping[str, Any]) -> tuple[list[dict], dict[str, Any]]:
-    return plan_sections(_book, _answers, language)
-
-
-def plan_sections(book: OrderBook, answers: Mapping[str, Any],
-                  language: str) -> tuple[list[dict], dict[str, Any]]:
-    """The data plan's estimates as report rows, and its assumptions {label: value}."""
-    from engine import roi
-
-    assumptions = roi.PlanAssumptions.defaults(dict(answers))
-    rows = roi.build_data_plan(book, answers, assumptions, lang=language)
-    table = [{"action": r.title, "target": r.target_label, "channel": r.channel_label,
-              "customers": r.customers, "contacts": r.estimate.contacts,
-              "cost": round(r.estimate.cost), "response_rate": r.estimate.response_rate,
-              "order_value": round(r.estimate.order_value),
-              "expected_profit": round(r.estimate.gross_profit),
-              "roi": None if r.estimate.roi is None else round(r.estimate.roi, 4)}
-             for r in rows if r.estimate is not None]
-    if not table:
-        return [], {}
-    values = assumptions.to_json()
-    stated = {t(f"plan.assumption.{name}", language): values[name] for name in ASSUMPTIONS
-              if values.get(name) is not None}
-    return table, stated
+    return plan_section(_book, _answers, language)
 
 
 def book_parts(answers: Mapping[str, Any], language: str, lists: str = "none",

@@ -48,21 +48,28 @@ def build_input(args: argparse.Namespace) -> dict[str, Any]:
 
     data = _read_answers(args.answers)
     answers = data.get("answers", data)
-    result = diagnose(answers, args.lang)
+    book = None
+    if args.orders:
+        from engine.ingest import ingest
+
+        book = ingest(Path(args.orders).read_bytes(), Path(args.orders).name)
+    # With orders, the scores use the data where it exists and the answers are compared with it.
+    result = diagnose(answers, args.lang,
+                      data=book if book is not None and book.report.has_customers else None)
     report: dict[str, Any] = {
         "client": args.client or data.get("client") or "",
         "created_at": data.get("created_at"),
         "diagnosis": result.to_json(),
         "cta": {"text": args.cta_text, "url": args.cta_url},
     }
-    if args.orders:
-        try:
-            from engine.ingest import ingest
-            from engine.report.from_orders import sections
-        except ImportError as exc:
-            raise KarteError("report.error.orders_unavailable", module=exc.name) from exc
-        book = ingest(Path(args.orders).read_bytes(), Path(args.orders).name)
+    if book is not None:
+        from engine.report.from_orders import plan_section, sections
+
         report.update(sections(book, args.lang, args.lists))
+        if book.report.has_customers:
+            plan, assumptions = plan_section(book, answers, args.lang)
+            if plan:
+                report.update(plan=plan, assumptions=assumptions)
     return report
 
 

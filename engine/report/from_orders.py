@@ -4,7 +4,7 @@ the customer lists to include, built with the analysis modules (`engine.analysis
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import pandas as pd
 
@@ -116,3 +116,30 @@ def sections(book: OrderBook, lang: str = "ja", lists: str = "none",
                 chosen[rfm_labels.get(sid, sid)] = part
     out["lists"] = chosen
     return out
+
+
+ASSUMPTIONS = ("dm_cost", "email_cost", "line_cost", "insert_cost", "dm_reach", "email_reach",
+               "line_reach", "insert_reach", "gross_margin", "cpa", "acquisition_multiple")
+
+
+def plan_section(book: OrderBook, answers: Mapping[str, Any],
+                 lang: str) -> tuple[list[dict], dict[str, Any]]:
+    """The data plan's estimates as report rows, and its assumptions {label: value}."""
+    from engine import roi
+
+    assumptions = roi.PlanAssumptions.defaults(dict(answers))
+    rows = roi.build_data_plan(book, answers, assumptions, lang=lang)
+    table = [{"action": r.title, "target": r.target_label, "channel": r.channel_label,
+              "customers": r.customers, "contacts": r.estimate.contacts,
+              "cost": round(r.estimate.cost), "response_rate": r.estimate.response_rate,
+              "order_value": round(r.estimate.order_value),
+              "gross_profit": round(r.estimate.gross_profit),
+              "profit": round(r.estimate.profit),
+              "roi": None if r.estimate.roi is None else round(r.estimate.roi, 4)}
+             for r in rows if r.estimate is not None]
+    if not table:
+        return [], {}
+    values = assumptions.to_json()
+    stated = {t(f"plan.assumption.{name}", lang): values[name] for name in ASSUMPTIONS
+              if values.get(name) is not None}
+    return table, stated
