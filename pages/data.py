@@ -7,10 +7,10 @@ import streamlit as st
 
 from engine import samples
 from engine.errors import IngestError
-from engine.ingest import FIELDS, find_saved_mapping, list_presets, mapping_to_toml, save_mapping
 from engine.i18n import t
+from engine.ingest import list_presets
 from ui import data
-from ui.format import yen
+from ui import data_views as views
 from ui.state import enter_through_app, lang
 from ui.text import tr
 
@@ -51,104 +51,15 @@ with st.expander(tr("ui.data.options"), expanded=False):
         st.rerun()
     mapping_open = st.toggle(tr("ui.data.open_mapping"), key="mapping_open")
 
-
-def mapping_step(error: IngestError | None) -> None:
-    """Preview + one dropdown per field, best guess pre-selected; applies at once."""
-    src = data.source()
-    insp = data.inspection(src.digest, src.name, src.sheet, data.file_bytes())
-    st.subheader(tr("ui.data.mapping_title"))
-    if error is not None:
-        st.caption(tr("ui.data.mapping_why"))
-    st.dataframe(insp.preview, hide_index=True)
-    current = dict(src.mapping) or insp.mapping()
-    mapping = {}
-    columns = st.columns(3)
-    for i, field in enumerate(FIELDS):
-        guess = insp.fields[field]
-        options = [NONE] + insp.columns
-        default = current.get(field, NONE)
-        label = tr(f"ingest.field.{field}") + (" *" if guess.required else "")
-        picked = columns[i % 3].selectbox(label, options, index=options.index(default)
-                                          if default in options else 0, key=f"map_{field}",
-                                          format_func=lambda c, unused=tr("ui.data.not_used"): c or unused)
-        if picked:
-            mapping[field] = picked
-    if tuple(sorted(mapping.items())) != src.mapping:
-        data.update_source(mapping=tuple(sorted(mapping.items())), format=None)
-    name_col, save_col, dl_col = st.columns([2, 1, 1], vertical_alignment="bottom")
-    name = name_col.text_input(tr("ui.data.mapping_name"), value=src.name.rsplit(".", 1)[0])
-    if save_col.button(tr("ui.data.mapping_save")):
-        save_mapping(data.mappings_dir(), mapping, insp.columns, name)
-        st.toast(tr("ui.data.mapping_saved", name=name))
-    dl_col.download_button(tr("ui.data.mapping_download"),
-                           mapping_to_toml(mapping, insp.columns, name).encode("utf-8"),
-                           file_name=f"{name}.toml", mime="application/toml")
-
-
-def read_book():
-    """Read the file (cached), with a progress box the first time."""
-    src = data.source()
-    if st.session_state.get("read_done") == src:
-        return data.book()
-    with st.status(tr("ingest.progress.reading"), expanded=False) as status:
-        book = data.book(progress=lambda key, _f: status.update(label=tr(key)))
-        status.update(label=tr("ingest.progress.done"), state="complete")
-    st.session_state.read_done = src
-    return book
-
-
 if mapping_open or src.mapping:
-    mapping_step(None)
+    views.mapping_step(None)
 try:
-    book = read_book()
+    book = views.read_book()
 except IngestError as exc:
     st.error(exc.message(lang()))
     if exc.key in LAYOUT_ERRORS and not (mapping_open or src.mapping):
-        # A saved mapping for exactly these columns is reused without asking.
-        saved = find_saved_mapping(data.mappings_dir(),
-                                   data.inspection(src.digest, src.name, src.sheet,
-                                                   data.file_bytes()).columns)
-        if saved is not None:
-            data.update_source(mapping=tuple(sorted(saved.mapping.items())))
-            st.toast(tr("ui.data.mapping_reused", name=saved.name))
-            st.rerun()
-        mapping_step(exc)
+        views.reuse_saved_mapping()  # reruns when a saved mapping fits these columns
+        views.mapping_step(exc)
     st.stop()
 
-report = book.report
-summary = book.summary()
-st.success(tr("ui.data.loaded", name=src.name if src.kind == "upload"
-              else samples.shop_label(st.session_state.get("sample_shop", ""), lang())))
-for notice in report.notices:
-    st.warning(tr(notice))
-
-fmt_label = (presets[report.format].label(lang()) if report.format in presets
-             else tr("ui.data.custom_mapping"))
-period = f"{summary['date_min']} – {summary['date_max']}" if summary["date_min"] else "—"
-st.markdown(f"**{tr('ingest.format_label')}**: {fmt_label}  \n"
-            f"**{tr('ingest.encoding_label')}**: {report.encoding}  \n"
-            f"**{tr('ui.data.period')}**: {period}")
-c1, c2, c3 = st.columns(3)
-c1.metric(tr("ui.data.orders"), f"{summary['orders']:,}")
-c2.metric(tr("ui.data.customers"), "—" if summary["customers"] is None
-          else f"{summary['customers']:,}")
-c3.metric(tr("ui.data.revenue"), yen(summary["revenue"]))
-
-dropped = sum(report.rows_dropped.values())
-st.subheader(tr("ui.data.rows_title"))
-st.markdown(("✅ " if report.reconciles() else "⚠️ ") + tr(
-    "ingest.reconciliation", rows_in=f"{report.rows_in:,}", rows_kept=f"{report.rows_kept:,}",
-    dropped=f"{dropped:,}"))
-if report.rows_dropped:
-    st.dataframe([{tr("ui.data.reason"): tr(f"ingest.reason.{r}"), tr("ui.data.rows"): n}
-                  for r, n in sorted(report.rows_dropped.items(), key=lambda kv: -kv[1])],
-                 hide_index=True)
-    for reason, rows in report.examples.items():
-        with st.expander(tr("ui.data.examples", reason=tr(f"ingest.reason.{reason}"))):
-            st.dataframe(rows, hide_index=True)
-if report.sheets and len(report.sheets) > 1:
-    sheet = st.selectbox(tr("ui.data.sheet"), report.sheets,
-                         index=report.sheets.index(report.sheet) if report.sheet in report.sheets else 0)
-    if sheet != report.sheet:
-        data.update_source(sheet=sheet)
-        st.rerun()
+views.summary_section(book, presets)

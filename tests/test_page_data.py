@@ -63,3 +63,20 @@ def test_a_file_that_cannot_be_read_gets_a_message_not_a_traceback():
     at = _data_page(b"<html><body>login</body></html>", "orders.csv")
     assert not at.exception
     assert at.error[0].value == t("ingest.error.html", "ja")
+
+
+def test_a_saved_mapping_is_reused_for_the_next_file_with_the_same_columns(tmp_path, monkeypatch):
+    monkeypatch.setenv("KARTE_DATA_DIR", str(tmp_path))
+    at = _data_page(ODD_LAYOUT)
+    at.selectbox(key="map_order_date").set_value("いつ").run()
+    at.selectbox(key="map_amount").set_value("いくら").run()
+    at.selectbox(key="map_member_id").set_value("だれ").run()
+    next(b for b in at.button if b.label == t("ui.data.mapping_save", "ja")).click().run()
+    assert not at.exception
+    assert list((tmp_path / "mappings").glob("*.toml")), "the mapping is saved as a TOML file"
+
+    next_month = ODD_LAYOUT + "2024/04/02,C3,800,せっけん\n".encode("cp932")
+    again = _data_page(next_month, "odd_april.csv")
+    assert not again.exception
+    assert _metric(again, "ui.data.orders") == "4"
+    assert _metric(again, "ui.data.customers") == "3"
