@@ -1,16 +1,11 @@
 """Saved diagnoses: list and open one (read-only, with its report), delete it after a confirm
 step, compare two diagnoses of one client (score and KPI deltas), and the scores over time."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.diagnosis import level_label
 from engine.errors import KarteError
-from engine.kpis import KPI_FORMATS, format_value
-from engine.report.content import build, kpi_label
-from ui.charts import score_bars
-from ui.saving import cta, download_buttons, figure_format, labelled
+from ui import history_views as views
 from ui.state import enter_through_app, lang
 from ui.store import store
 from ui.text import tr
@@ -18,183 +13,6 @@ from ui.text import tr
 enter_through_app(__file__)
 
 ALL = ""  # the client filter's "all clients" choice
-POINT_FORMATS = ("percent_fraction", "change")  # a change of a share is in points
-UP, DOWN = "#1F6FB2", "#C76E00"  # KPI deltas: direction only, not good or bad
-
-
-def when(value) -> str:
-    return f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
-
-
-def number(value) -> str:
-    return tr("ui.history.not_judged") if value is None else f"{value:g}"
-
-
-def kpi_format(kpi: str) -> tuple[str, str] | None:
-    """(label, format) of a compared KPI ("data." prefix: a figure of the order data); None
-    for a figure that is not a KPI (a day count kept beside them)."""
-    if not kpi.startswith("data."):
-        return (kpi_label(kpi, lang()), KPI_FORMATS[kpi]) if kpi in KPI_FORMATS else None
-    found = figure_format(kpi.removeprefix("data."))
-    return None if found is None else (tr(found[0]), found[1])
-
-
-def signed(value: float | None, fmt: str) -> str:
-    """A delta written with its sign in the KPI's own format (points for shares)."""
-    if value is None:
-        return tr("ui.history.not_judged")
-    if value == 0:
-        return "±0"
-    sign = "+" if value > 0 else "-"
-    if fmt in POINT_FORMATS:
-        return f"{sign}{abs(value) * 100:.1f}pt"
-    return sign + format_value(abs(value), fmt, lang())
-
-
-def shown(value: float | None, fmt: str) -> str:
-    return tr("ui.history.not_judged") if value is None else format_value(value, fmt, lang())
-
-
-def trend_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Scores over time: one line per area, one point per diagnosis (readable at 390 px)."""
-    frame = frame.dropna(subset=["score"]).copy()
-    dates = frame.drop_duplicates("id")[["id", "created_at"]]
-    labels = dates["created_at"].dt.strftime("%Y-%m-%d")
-    twice = labels.duplicated(keep=False)  # two diagnoses on one day stay apart
-    labels = labels.where(~twice, labels + " No." + dates["id"].astype(str))
-    order = list(labels)
-    frame["when"] = frame["id"].map(dict(zip(dates["id"], labels)))
-    base = alt.Chart(frame).encode(
-        x=alt.X("when:O", sort=order, title=tr("ui.history.chart_date"),
-                axis=alt.Axis(labelAngle=-35, labelLimit=110)),
-        y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 100]), title=tr("ui.history.chart_score"),
-                axis=alt.Axis(values=[0, 25, 50, 75, 100])),
-        color=alt.Color("label:N", title=tr("ui.history.chart_area"),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
-        tooltip=[alt.Tooltip("when:O", title=tr("ui.history.chart_date")),
-                 alt.Tooltip("label:N", title=tr("ui.history.chart_area")),
-                 alt.Tooltip("score:Q", title=tr("ui.history.chart_score"))])
-    return base.mark_line(point=alt.OverlayMarkDef(size=60)).properties(height=300)
-
-
-def show_saved(db, diagnosis_id: int) -> None:
-    """One saved diagnosis, read-only: scores, KPIs, plan, segments, and its report."""
-    saved_lang = db.get(diagnosis_id)["lang"]
-    report_input = db.report_input(diagnosis_id)
-    rep = build({**report_input, "data_kpis": labelled(report_input["data_kpis"], lang())},
-                lang())
-    st.caption(tr("ui.history.read_only", client=rep.client, date=rep.created))
-    # The saved texts (area names, reasons) are in the language they were saved in.
-    download_buttons(lambda: {**report_input, "cta": cta(saved_lang),
-                              "data_kpis": labelled(report_input["data_kpis"], saved_lang)},
-                     saved_lang, f"karte_{diagnosis_id}_{rep.created.replace('-', '')}",
-                     f"hist_{diagnosis_id}")
-    delete_step(db, diagnosis_id, rep.client, rep.created)
-    areas = rep.areas.assign(order=pd.to_numeric(rep.areas["score"], errors="coerce"))
-    areas = areas.sort_values("order", kind="mergesort", na_position="last")
-    rows = [{"label": a.label, "score": None if pd.isna(a.order) else a.order, "level": a.level,
-             "level_label": level_label(a.level, lang())} for a in areas.itertuples()]
-    if rows:
-        st.altair_chart(score_bars(rows, area_title=tr("ui.result.chart_area"),
-                                   score_title=tr("ui.result.chart_score"),
-                                   level_title=tr("ui.result.chart_level")), width="stretch")
-    st.markdown(f"**{tr('report.section.kpis')}**")
-    kpis = rep.kpis.dropna(subset=["value"])
-    if kpis.empty:
-        st.caption(tr("ui.history.no_kpis"))
-    columns = st.columns(3)
-    for i, kpi in enumerate(kpis.itertuples()):
-        text = kpi.display if isinstance(kpi.display, str) else f"{kpi.value:,}"
-        columns[i % 3].metric(kpi.label, text, border=True)
-    if not rep.data_kpis.empty:
-        st.markdown(f"**{tr('report.section.data_kpis')}**")
-        st.dataframe(pd.DataFrame({tr("history.kpi"): rep.data_kpis["label"],
-                                   tr("report.col.value"): rep.data_kpis["display"]}),
-                     hide_index=True)
-    if not rep.actions.empty:
-        st.markdown(f"**{tr('report.section.plan')}**")
-        for action in rep.actions.sort_values("step", kind="mergesort").itertuples():
-            star = "★ " if pd.notna(action.top) and bool(action.top) else ""
-            st.markdown(f"- {action.step} · {star}**{action.title}** — {action.first_step}")
-    if rep.plan is not None:
-        with st.expander(tr("report.section.estimates")):
-            st.dataframe(rep.plan, hide_index=True)
-    if rep.segments or rep.ranks is not None or rep.dormant is not None:
-        with st.expander(tr("report.section.segments")):
-            for name, table in rep.segments.items():
-                st.caption(tr(f"report.segment.{name}"))
-                st.dataframe(table, hide_index=True)
-            for name, table in (("ranks", rep.ranks), ("dormant", rep.dormant)):
-                if table is not None:
-                    st.caption(tr(f"report.section.{name}"))
-                    st.dataframe(table, hide_index=True)
-
-
-def delete_step(db, diagnosis_id: int, client: str, created: str) -> None:
-    """Delete with a confirm step: the first button only asks."""
-    if st.session_state.get("hist_delete") != diagnosis_id:
-        if st.button(tr("ui.history.delete_ask"), key="hist_delete_ask",
-                     icon=":material/delete:"):
-            st.session_state.hist_delete = diagnosis_id
-            st.rerun()
-        return
-    st.warning(tr("ui.history.delete_confirm", id=diagnosis_id, client=client, date=created))
-    yes, no = st.columns(2)
-    if yes.button(tr("ui.history.delete_yes"), key="hist_delete_yes", type="primary",
-                  width="stretch"):
-        db.delete(diagnosis_id)
-        st.session_state.pop("hist_delete", None)
-        st.session_state.pop("hist_open", None)
-        st.toast(tr("history.deleted", id=diagnosis_id))
-        st.rerun()
-    if no.button(tr("ui.history.delete_no"), key="hist_delete_no", width="stretch"):
-        st.session_state.pop("hist_delete", None)
-        st.rerun()
-
-
-def compare(db, summaries) -> None:
-    """Two diagnoses of one client side by side: score and KPI deltas (after − before)."""
-    ids = [s.id for s in summaries]  # newest first
-    label = {s.id: f"No.{s.id}　{when(s.created_at)}" for s in summaries}
-    for key, default in (("hist_a", ids[1]), ("hist_b", ids[0])):
-        if st.session_state.get(key) not in ids:
-            st.session_state[key] = default
-    left, right = st.columns(2)
-    a = left.selectbox(tr("history.before"), ids, key="hist_a", format_func=label.get)
-    b = right.selectbox(tr("history.after"), ids, key="hist_b", format_func=label.get)
-    if a == b:
-        st.warning(tr("ui.history.same_pick"))
-        return
-    result = db.compare(a, b)
-    st.caption(tr("ui.history.compare_caption", a=when(result["a"]["created_at"]),
-                  b=when(result["b"]["created_at"])))
-    st.markdown(f"**{tr('ui.history.scores_delta')}**")
-    columns = st.columns(3)
-    for i, row in enumerate(result["scores"]):
-        delta = row["delta"]
-        columns[i % 3].metric(
-            row["label"], number(row["b"]), border=True,
-            delta=None if delta is None else ("±0" if delta == 0 else f"{delta:+g}"),
-            delta_color="normal" if delta else "off", delta_arrow="auto" if delta else "off",
-            delta_description=f"{tr('history.before')} {number(row['a'])}")
-    st.markdown(f"**{tr('ui.history.kpis_delta')}**")
-    known = [(row, kpi_format(row["kpi"])) for row in result["kpis"]]
-    known = [(row, found) for row, found in known if found is not None]
-    if not known:
-        st.caption(tr("ui.history.no_kpi_delta"))
-        return
-    rows, colours = [], []
-    for row, (name, fmt) in known:
-        rows.append({tr("history.kpi"): name, tr("history.before"): shown(row["a"], fmt),
-                     tr("history.after"): shown(row["b"], fmt),
-                     tr("history.delta"): signed(row["delta"], fmt)})
-        delta = row["delta"] or 0
-        colours.append(f"color: {UP}" if delta > 0 else f"color: {DOWN}" if delta < 0 else "")
-    table = pd.DataFrame(rows)
-    styles = pd.DataFrame("", index=table.index, columns=table.columns)
-    styles[tr("history.delta")] = colours
-    st.dataframe(table.style.apply(lambda _: styles, axis=None), hide_index=True,
-                 key="hist_kpi_delta")
 
 
 st.title(tr("history.title"))
@@ -226,17 +44,17 @@ with tab_list:
     st.dataframe(pd.DataFrame({
         tr("ui.history.col_id"): [s.id for s in summaries],
         tr("history.client"): [s.client for s in summaries],
-        tr("history.created_at"): [when(s.created_at) for s in summaries],
+        tr("history.created_at"): [views.when(s.created_at) for s in summaries],
         tr("ui.history.col_mean"): [s.mean_score for s in summaries]}), hide_index=True)
     options = {s.id: tr("ui.history.option", id=s.id, client=s.client,
                         date=f"{s.created_at:%Y-%m-%d}",
-                        mean=number(s.mean_score)) for s in summaries}
+                        mean=views.number(s.mean_score)) for s in summaries}
     if st.session_state.get("hist_open") not in options:
         st.session_state.pop("hist_open", None)
     chosen = st.selectbox(tr("ui.history.choose"), list(options), key="hist_open",
                           format_func=options.get)
     try:
-        show_saved(db, chosen)
+        views.show_saved(db, chosen)
     except KarteError as exc:  # deleted in another session meanwhile
         st.error(exc.message(lang()))
 
@@ -246,7 +64,7 @@ with tab_compare:
     elif len(summaries) < 2:
         st.info(tr("ui.history.need_two", n=len(summaries)))
     else:
-        compare(db, summaries)
+        views.compare(db, summaries)
 
 with tab_trend:
     if not client:
@@ -254,4 +72,4 @@ with tab_trend:
     else:
         history = db.history(client)
         st.caption(tr("ui.history.trend_caption", client=client, n=history["id"].nunique()))
-        st.altair_chart(trend_chart(history), width="stretch", height=500)
+        st.altair_chart(views.trend_chart(history), width="stretch", height=500)
