@@ -69,7 +69,7 @@ if result.comparison:
     } for row in result.comparison])
     st.dataframe(compare, hide_index=True)
 
-st.subheader(tr("ui.result.kpi_title"))
+st.subheader(tr("ui.result.kpi_title_data" if result.from_data else "ui.result.kpi_title"))
 cards = result.kpi_cards()
 if not any(card["available"] for card in cards):
     st.info(tr("ui.result.kpi_none"))
