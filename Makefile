@@ -1,6 +1,7 @@
 # make run  : set up .venv and start the app on the built-in sample shop
 # make test : set up .venv (with test tools) and run every test, browser tests included
-PYTHON ?= python3.11
+# python3.11 when present, else python3 (which must then be 3.11).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
@@ -8,7 +9,7 @@ PORT   ?= 8501
 .PHONY: run test bench clean
 
 $(VENV)/.runtime: requirements.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is needed: install python3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
