@@ -12,16 +12,10 @@ import streamlit as st
 from engine.errors import AnswerError
 from engine.i18n import catalogue
 from engine.questions import Question, format_answer, parse_answer
-from ui.state import answers, lang, raw_inputs, unknowns
+from ui.state import answers, lang, raw_inputs, restore_widget, unknowns
 from ui.text import tr
 
 NUMERIC = ("yen", "percent", "count")
-
-
-def _restore(key: str, value: Any) -> None:
-    # Widget state is dropped when its page is not shown; put the remembered value back.
-    if key not in st.session_state:
-        st.session_state[key] = value
 
 
 def _label(q: Question) -> str:
@@ -53,8 +47,8 @@ def question_field(q: Question) -> str | None:
 
 def _numeric(q: Question) -> str | None:
     key, unknown_key = f"w_{q.id}", f"u_{q.id}"
-    _restore(key, raw_inputs().get(q.id, ""))
-    _restore(unknown_key, unknowns().get(q.id, False))
+    restore_widget(key, raw_inputs().get(q.id, ""))
+    restore_widget(unknown_key, unknowns().get(q.id, False))
     field_col, unknown_col = st.columns([4, 1], vertical_alignment="bottom")
     is_unknown = unknown_col.checkbox(tr("ui.wizard.unknown"), key=unknown_key)
     text = field_col.text_input(_label(q), key=key, help=q.help(lang()), disabled=is_unknown,
@@ -83,7 +77,7 @@ def _numeric(q: Question) -> str | None:
 def _choice(q: Question) -> str | None:
     key = f"w_{q.id}"
     ids = [c.id for c in q.choices]
-    _restore(key, answers().get(q.id))
+    restore_widget(key, answers().get(q.id))
     value = st.radio(_label(q), ids, key=key, index=None, help=q.help(lang()),
                      format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     _store(q.id, value)
@@ -92,7 +86,7 @@ def _choice(q: Question) -> str | None:
 
 def _multi(q: Question) -> str | None:
     key = f"w_{q.id}"
-    _restore(key, list(answers().get(q.id) or []))
+    restore_widget(key, list(answers().get(q.id) or []))
     value = st.pills(_label(q), [c.id for c in q.choices], key=key, selection_mode="multi",
                      help=q.help(lang()), format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     answers()[q.id] = list(value or [])
@@ -101,7 +95,7 @@ def _multi(q: Question) -> str | None:
 
 def _bool(q: Question) -> str | None:
     key = f"w_{q.id}"
-    _restore(key, answers().get(q.id))
+    restore_widget(key, answers().get(q.id))
     labels = {True: tr("ui.wizard.yes"), False: tr("ui.wizard.no")}
     value = st.radio(_label(q), [True, False], key=key, index=None, horizontal=True,
                      help=q.help(lang()), format_func=labels.get)
@@ -111,7 +105,7 @@ def _bool(q: Question) -> str | None:
 
 def _text(q: Question) -> str | None:
     key = f"w_{q.id}"
-    _restore(key, answers().get(q.id) or "")
+    restore_widget(key, answers().get(q.id) or "")
     value = st.text_input(_label(q), key=key, help=q.help(lang()),
                           placeholder=tr("ui.wizard.placeholder_text"))
     _store(q.id, value.strip() or None)

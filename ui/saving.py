@@ -32,7 +32,7 @@ from engine.report.content import safe_url
 from engine.report.from_orders import LIST_CHOICES, plan_section
 from engine.store import CLIENT_MAX
 from ui import data
-from ui.state import lang
+from ui.state import lang, restore_widget
 from ui.store import store
 from ui.text import tr
 
@@ -253,12 +253,6 @@ def report_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) 
     download_buttons(build, language, f"karte_{dt.date.today():%Y%m%d}", "report")
 
 
-def _restore(key: str, value: Any) -> None:
-    # Widget state is dropped when its page is not shown; put the remembered value back.
-    if key not in st.session_state:
-        st.session_state[key] = value
-
-
 def save_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) -> int | None:
     """Client name, consent box and save button; the new id when saved in this run.
 
@@ -266,7 +260,7 @@ def save_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) ->
     """
     st.subheader(tr("ui.history.save_title"))
     st.caption(tr("ui.history.save_intro"))
-    _restore("save_client", st.session_state.get("client_name", ""))
+    restore_widget("save_client", st.session_state.get("client_name", ""))
     client = st.text_input(tr("history.client"), key="save_client", max_chars=CLIENT_MAX,
                            placeholder=tr("ui.history.client_placeholder"))
     st.session_state.client_name = client

@@ -33,6 +33,15 @@ def unknowns() -> dict[str, bool]:
     return st.session_state.setdefault("unknowns", {})
 
 
+def restore_widget(key: str, value: Any) -> None:
+    """Put a remembered value back into a widget's state before the widget is drawn.
+
+    Streamlit drops a widget's state when its page is not shown; this brings it back.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
 def get(key: str, default: Any = None) -> Any:
     return st.session_state.get(key, default)
 

@@ -4,7 +4,7 @@ Reads CSV (UTF-8, UTF-8 with BOM or CP932) or Excel with a customer key (member 
 and referral / review (UGC) / survey columns, header names per segments.toml
 [relationship.columns]. Returns one row per customer key, indexed by the same customer_id the
 order book uses, so ranks can join on it. E-mail and member-ID keys are normalised with the
-ingest helper's functions when they exist, so both files agree.
+reader's own functions (engine.ingest.keys), so both files agree.
 """
 from __future__ import annotations
 
@@ -16,19 +16,7 @@ import pandas as pd
 
 from engine.config import load
 from engine.errors import KarteError
-
-try:  # the reader's own key normalisation, so the join matches the order book's customer_id
-    from engine.ingest.keys import normalise_email, normalise_member_id
-except ImportError:  # ingest not there: the rule it documents (NFKC, trimmed; e-mail lower-cased)
-    def _nfkc(s: pd.Series) -> pd.Series:
-        text = s.astype("str").fillna("").map(lambda v: unicodedata.normalize("NFKC", v).strip())
-        return text.where(text != "", pd.NA)
-
-    def normalise_member_id(s: pd.Series) -> pd.Series:  # type: ignore[no-redef]
-        return _nfkc(s)
-
-    def normalise_email(s: pd.Series) -> pd.Series:  # type: ignore[no-redef]
-        return _nfkc(s).str.lower()
+from engine.ingest.keys import normalise_email, normalise_member_id  # same keys as the orders
 
 OUTPUT_COLUMNS = ("referrals", "reviews", "survey")
 
