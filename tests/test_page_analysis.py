@@ -28,7 +28,7 @@ def test_without_data_the_page_shows_the_sample_shop_and_says_so(page):
     labels = {m.label: m.value for m in page.metric}
     book = ingest(*samples.generate("cosmetics"))
     table = customers.customer_table(book.orders, customers.resolve_as_of(book.orders), book.lines)
-    assert labels[t("ui.analysis.customers", "ja")] == f"{len(table):,}"
+    assert labels[t("ui.analysis.customers", "ja")] == f"{len(table):,}人"
 
 
 def test_moving_one_rfm_cut_reports_exactly_the_customers_who_change_segment(page):

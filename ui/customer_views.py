@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from engine.analysis import cpm, lists, ranks, rfm
+from engine.analysis import cpm, lists, ranks, retention, rfm
 from engine.analysis.clusters import ClusterResult
 from engine.analysis.ranks import RankResult
 from engine.analysis.relationship import read_customer_file
@@ -20,7 +20,7 @@ from engine.i18n import t
 from engine.orderbook import OrderBook
 from ui import analysis as cached
 from ui import charts
-from ui.format import number_columns, pct
+from ui.format import count, number_columns, pct
 from ui.state import lang
 from ui.text import tr
 
@@ -37,15 +37,14 @@ def _yen_bands() -> list[str]:
 def headline(table: pd.DataFrame, figures: dict) -> None:
     """Customers, repeat rate, F2 within 90 days and active customers, as four figures."""
     f2 = figures["f2"]
-    repeat = float((table["frequency"] >= 2).mean())
-    active = int((table["recency_days"] < 365).sum())
+    repeat = retention.repeat_rate(table)
+    active = retention.active_customers(table)
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric(tr("ui.analysis.customers"), f"{len(table):,}")
-    m2.metric(tr("ui.analysis.repeat_rate"), pct(repeat),
-              help=tr("analysis.retention.repeat_rate"))
+    m1.metric(tr("ui.analysis.customers"), count(len(table)))
+    m2.metric(tr("ui.analysis.repeat_rate"), pct(repeat), help=tr("ui.analysis.repeat_help"))
     m3.metric(tr("ui.analysis.f2_90"), pct(f2.loc[90, "rate"]) if 90 in f2.index else "—",
               help=tr("analysis.retention.f2_note", n=90))
-    m4.metric(tr("ui.analysis.active"), f"{active:,}", help=tr("analysis.retention.active_note"))
+    m4.metric(tr("ui.analysis.active"), count(active), help=tr("analysis.retention.active_note"))
 
 
 def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
