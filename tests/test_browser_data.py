@@ -26,5 +26,5 @@ def test_cp932_upload_shows_format_rows_and_figures(page: Page, app_url: str, tm
                        rows_kept=f"{expected['rows_kept']:,}",
                        dropped=f"{sum(expected['rows_dropped'].values()):,}")
     expect(page.get_by_text(reconciliation)).to_be_visible()
-    expect(page.get_by_text(f"{expected['orders']:,}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"{expected['orders']:,}件", exact=True)).to_be_visible()
     expect(page.get_by_text(f"¥{expected['revenue']:,.0f}", exact=True)).to_be_visible()

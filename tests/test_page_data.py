@@ -41,8 +41,8 @@ def test_sample_button_loads_a_shop_and_reconciles_rows():
     assert not at.exception
     next(b for b in at.button if b.label == t("ui.home.sample_button", "ja")).click().run()
     assert not at.exception
-    assert int(_metric(at, "ui.data.orders").replace(",", "")) > 1000
-    assert any(m.value.startswith("✅") for m in at.markdown)
+    assert int(_metric(at, "ui.data.orders").replace(",", "").rstrip("件")) > 1000
+    assert any(m.value.startswith(":material/check_circle:") for m in at.markdown)
 
 
 def test_unknown_layout_opens_mapping_and_result_updates_when_columns_are_chosen():
@@ -54,8 +54,8 @@ def test_unknown_layout_opens_mapping_and_result_updates_when_columns_are_chosen
     at.selectbox(key="map_amount").set_value("いくら").run()
     at.selectbox(key="map_member_id").set_value("だれ").run()
     assert not at.exception
-    assert _metric(at, "ui.data.orders") == "3"
-    assert _metric(at, "ui.data.customers") == "2"
+    assert _metric(at, "ui.data.orders") == "3件"
+    assert _metric(at, "ui.data.customers") == "2人"
     assert _metric(at, "ui.data.revenue") == "¥4,500"
 
 
@@ -78,5 +78,5 @@ def test_a_saved_mapping_is_reused_for_the_next_file_with_the_same_columns(tmp_p
     next_month = ODD_LAYOUT + "2024/04/02,C3,800,せっけん\n".encode("cp932")
     again = _data_page(next_month, "odd_april.csv")
     assert not again.exception
-    assert _metric(again, "ui.data.orders") == "4"
-    assert _metric(again, "ui.data.customers") == "3"
+    assert _metric(again, "ui.data.orders") == "4件"
+    assert _metric(again, "ui.data.customers") == "3人"

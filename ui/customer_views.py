@@ -278,7 +278,8 @@ def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
             tr("ui.analysis.customers"): dormant.layers["customers"],
             tr("ui.analysis.revenue_at_stake"): dormant.layers["revenue_at_stake"].round(0),
             tr("ui.analysis.past_revenue"): dormant.layers["past_revenue"].round(0)})
-        st.dataframe(layer_frame, hide_index=True, column_config=number_columns(layer_frame))
+        st.dataframe(layer_frame, hide_index=True, column_config=number_columns(
+            layer_frame, yen=(tr("ui.analysis.revenue_at_stake"), tr("ui.analysis.past_revenue"))))
         layer_cols = st.columns(len(dormant.layers) + 1)
         for col, row in zip(layer_cols, dormant.layers.itertuples(index=False)):
             col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
@@ -289,10 +290,11 @@ def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
             tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
             file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        top = dormant.customers.head(100)
-        st.dataframe(top.rename(columns=lambda c: tr(f"clv.dormant.columns.{c}")),
-                     hide_index=True, column_config=number_columns(top.rename(
-                         columns=lambda c: tr(f"clv.dormant.columns.{c}"))))
+        top = dormant.customers.head(100).rename(columns=lambda c: tr(f"clv.dormant.columns.{c}"))
+        st.dataframe(top, hide_index=True, column_config=number_columns(
+            top, yen=tuple(tr(f"clv.dormant.columns.{c}") for c in
+                           ("monetary", "expected_value", "recoverable_value")),
+            percent=(tr("clv.dormant.columns.p_alive"),)))
 
 
 def lists_section(table: pd.DataFrame, scored: pd.DataFrame, result: ClusterResult,
@@ -313,7 +315,8 @@ def lists_section(table: pd.DataFrame, scored: pd.DataFrame, result: ClusterResu
     chosen = st.selectbox(tr("ui.analysis.list_value"), list(options), format_func=options.get)
     chosen_list = lists.customer_list(table, scores, {list_kind: chosen}, lang=lang())
     st.caption(tr("ui.analysis.list_count", n=f"{len(chosen_list):,}"))
-    st.dataframe(chosen_list.head(200), hide_index=True)
+    st.dataframe(chosen_list.head(200), hide_index=True, column_config=number_columns(
+        chosen_list, yen=(tr("analysis.columns.monetary"),)))
     stem = f"karte_{list_kind}_{chosen}_{dt.date.today():%Y%m%d}"
     d1, d2 = st.columns(2)
     # Files are built only when a button is clicked, so moving a slider stays fast.

@@ -9,7 +9,7 @@ from engine.errors import IngestError
 from engine.ingest import FIELDS, Preset, find_saved_mapping, mapping_to_toml, save_mapping
 from engine.orderbook import OrderBook
 from ui import data
-from ui.format import yen
+from ui.format import count, orders, yen
 from ui.state import lang
 from ui.text import tr
 
@@ -89,14 +89,13 @@ def summary_section(book: OrderBook, presets: dict[str, Preset]) -> None:
                 f"**{tr('ingest.encoding_label')}**: {report.encoding}  \n"
                 f"**{tr('ui.data.period')}**: {period}")
     c1, c2, c3 = st.columns(3)
-    c1.metric(tr("ui.data.orders"), f"{summary['orders']:,}")
-    c2.metric(tr("ui.data.customers"), "—" if summary["customers"] is None
-              else f"{summary['customers']:,}")
+    c1.metric(tr("ui.data.orders"), orders(summary["orders"]))
+    c2.metric(tr("ui.data.customers"), count(summary["customers"]))
     c3.metric(tr("ui.data.revenue"), yen(summary["revenue"]))
 
     dropped = sum(report.rows_dropped.values())
     st.subheader(tr("ui.data.rows_title"))
-    st.markdown(("✅ " if report.reconciles() else "⚠️ ") + tr(
+    st.markdown((":material/check_circle: " if report.reconciles() else ":material/warning: ") + tr(
         "ingest.reconciliation", rows_in=f"{report.rows_in:,}", rows_kept=f"{report.rows_kept:,}",
         dropped=f"{dropped:,}"))
     if report.rows_dropped:

@@ -26,7 +26,20 @@ def count(value: float | None) -> str:
     return f"{value:,.0f}人" if lang() == "ja" else f"{value:,.0f}"
 
 
-def number_columns(frame: pd.DataFrame) -> dict:
-    """Column settings that show numbers with thousands separators (36,190 not 36190)."""
-    return {c: st.column_config.NumberColumn(format="localized") for c in frame.columns
-            if pd.api.types.is_numeric_dtype(frame[c])}
+def number_columns(frame: pd.DataFrame, *, yen: tuple[str, ...] = (),
+                   percent: tuple[str, ...] = ()) -> dict:
+    """Column settings: thousands separators (36,190 not 36190), ¥ for `yen` columns and a
+    percentage for `percent` columns (shares 0–1)."""
+    config = {}
+    for c in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[c]):
+            continue
+        fmt = "yen" if c in yen else "percent" if c in percent else "localized"
+        config[c] = st.column_config.NumberColumn(format=fmt)
+    return config
+
+
+def orders(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}件" if lang() == "ja" else f"{value:,.0f}"
