@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.actions import step_title
+from engine.consistency import check_answers
 from engine.diagnosis import diagnose, level_label
 from engine.errors import KarteError
 from ui import data
@@ -29,6 +30,8 @@ except KarteError:
     book = None  # the data page explains an unreadable file; the answers still give a result
 result = diagnose(answers(), lang(), data=book if book is not None and book.report.has_customers
                   else None)
+for slip in check_answers(result.answers, lang()):
+    st.warning(slip.message, icon=":material/error:")
 areas = {a.id: a for a in result.areas}
 ranked = [areas[area_id] for area_id in result.weakest]
 

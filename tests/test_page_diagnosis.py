@@ -103,3 +103,16 @@ def test_unknown_box_records_none_not_zero():
     at = _app()
     at.checkbox(key="u_q1").check().run()
     assert at.session_state["answers"]["q1"] is None
+
+
+def test_answers_that_do_not_fit_together_are_pointed_out_on_the_result():
+    from engine.consistency import check_answers
+
+    slip = {"q1": 12_000_000, "q7": 850, "q9": 12_000_000}
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["answers"] = slip
+    at.run()
+    at.switch_page("pages/result.py").run()
+    assert not at.exception
+    expected = check_answers(slip, "ja")[0].message
+    assert expected in [w.value for w in at.warning]
