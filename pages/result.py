@@ -82,6 +82,8 @@ for i, card in enumerate(cards):
         st.metric(card["label"], card["value"], help=card["note"], border=True)
 
 st.subheader(tr("ui.result.plan_title"))
+st.page_link("pages/plan.py", icon=":material/paid:",
+             label=tr("ui.result.plan_link_data" if result.from_data else "ui.result.plan_link"))
 if not result.actions:
     st.info(tr("ui.result.plan_empty"))
 else:
