@@ -48,7 +48,8 @@ def band_counts(values: pd.Series, edges: list[float], labels: list[str],
     bands = pd.cut(values.astype(float), bins=edges, labels=labels, right=False)
     counts = bands.value_counts(sort=False).rename_axis("band").reset_index(name="customers")
     return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("band:N", sort=labels, title=title, axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("band:N", sort=labels, title=title,
+                axis=alt.Axis(labelAngle=-45, labelOverlap=False, labelLimit=90)),
         y=alt.Y("customers:Q", title=None),
         tooltip=["band:N", alt.Tooltip("customers:Q", format=",")]).properties(height=160)
 
@@ -75,7 +76,7 @@ def cluster_scatter(frame: pd.DataFrame, *, recency_title: str, monetary_title: 
                 axis=alt.Axis(values=[1, 3, 10, 30, 100, 300, 1000], grid=False)),
         y=alt.Y("monetary:Q", scale=alt.Scale(type="log"), title=monetary_title,
                 axis=alt.Axis(values=[1000, 3000, 10000, 30000, 100000, 300000, 1000000],
-                              format="~s", grid=False)),
+                              labelExpr="'¥' + format(datum.value, ',')", grid=False)),
         color=alt.Color("cluster:N", title=cluster_title, scale=alt.Scale(scheme="tableau10"),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["cluster:N", alt.Tooltip("recency:Q", title=recency_title),
