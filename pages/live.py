@@ -95,7 +95,8 @@ with left:
                  "level_label": level_label(areas[i].level, lang())} for i in result.weakest]
         st.altair_chart(big(charts.score_bars(rows, area_title=tr("ui.result.chart_area"),
                                               score_title=tr("ui.result.chart_score"),
-                                              level_title=tr("ui.result.chart_level")),
+                                              level_title=tr("ui.result.chart_level"),
+                                              font_size=20 if presenter else 13),
                             presenter), width="stretch")
 
 # --- RFM cut points: who changes group ---------------------------------------------------------

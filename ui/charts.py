@@ -8,7 +8,7 @@ LEVEL_COLORS = {"good": "#2E8B57", "caution": "#E6A23C", "poor": "#C0392B", "unk
 
 
 def score_bars(rows: list[dict], *, area_title: str, score_title: str,
-               level_title: str) -> alt.Chart:
+               level_title: str, font_size: int = 13) -> alt.Chart:
     """Horizontal bars of the six area scores, weakest at the top, coloured by level.
 
     rows: dicts with label, score (None when not judged), level, level_label.
@@ -18,7 +18,7 @@ def score_bars(rows: list[dict], *, area_title: str, score_title: str,
     frame["text"] = frame["score"].map(lambda s: "—" if pd.isna(s) else f"{s:.0f}")
     levels = [lvl for lvl in LEVEL_COLORS if lvl in set(frame["level"])]
     y = alt.Y("label:N", sort=list(frame["label"]), title=None,
-              axis=alt.Axis(labelLimit=220, labelFontSize=13))
+              axis=alt.Axis(labelLimit=220 * font_size // 13, labelFontSize=font_size))
     base = alt.Chart(frame).encode(y=y)
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         x=alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), title=score_title,
@@ -29,8 +29,9 @@ def score_bars(rows: list[dict], *, area_title: str, score_title: str,
         tooltip=[alt.Tooltip("label:N", title=area_title), alt.Tooltip("text:N", title=score_title),
                  alt.Tooltip("level_label:N", title=level_title)],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=13).encode(x="value:Q", text="text:N")
-    return (bars + text).properties(height=alt.Step(34))
+    text = base.mark_text(align="left", dx=4, fontSize=font_size).encode(x="value:Q",
+                                                                         text="text:N")
+    return (bars + text).properties(height=alt.Step(34 * font_size // 13))
 
 
 def histogram(values: pd.Series, title: str) -> alt.Chart:

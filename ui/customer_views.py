@@ -5,7 +5,6 @@ says which tab shows which section.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -20,7 +19,7 @@ from engine.i18n import t
 from engine.orderbook import OrderBook
 from ui import analysis as cached
 from ui import charts
-from ui.format import count, number_columns, pct
+from ui.format import count, number_columns, pct, today
 from ui.state import lang
 from ui.text import tr
 
@@ -317,7 +316,7 @@ def lists_section(table: pd.DataFrame, scored: pd.DataFrame, result: ClusterResu
     st.caption(tr("ui.analysis.list_count", n=f"{len(chosen_list):,}"))
     st.dataframe(chosen_list.head(200), hide_index=True, column_config=number_columns(
         chosen_list, yen=(tr("analysis.columns.monetary"),)))
-    stem = f"karte_{list_kind}_{chosen}_{dt.date.today():%Y%m%d}"
+    stem = f"karte_{list_kind}_{chosen}_{today():%Y%m%d}"
     d1, d2 = st.columns(2)
     # Files are built only when a button is clicked, so moving a slider stays fast.
     d1.download_button(tr("ui.analysis.download_csv"), lambda: csv_bytes(chosen_list),

@@ -1,6 +1,9 @@
 """Numbers written for people in the user's language."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
@@ -43,3 +46,8 @@ def orders(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:,.0f}件" if lang() == "ja" else f"{value:,.0f}"
+
+
+def today() -> date:
+    """Today in Japan: the date in download file names, as on saved diagnoses."""
+    return datetime.now(ZoneInfo("Asia/Tokyo")).date()

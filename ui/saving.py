@@ -13,7 +13,6 @@ without a browser).
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any, Callable, Mapping
@@ -32,6 +31,7 @@ from engine.report.content import safe_url
 from engine.report.from_orders import LIST_CHOICES, plan_section
 from engine.store import CLIENT_MAX
 from ui import data
+from ui.format import today
 from ui.state import lang, restore_widget
 from ui.store import store
 from ui.text import tr
@@ -250,7 +250,7 @@ def report_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) 
         parts = book_parts(kept, language, lists, book, key) if book is not None else {}
         return report_input(diagnosis, parts, language, client=client, action=action)
 
-    download_buttons(build, language, f"karte_{dt.date.today():%Y%m%d}", "report")
+    download_buttons(build, language, f"karte_{today():%Y%m%d}", "report")
 
 
 def save_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) -> int | None:
