@@ -27,6 +27,7 @@ PRESENTER_CSS = """<style>
 [data-testid="stMain"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMain"] h3 { font-size: 2.1rem !important; }
 [data-testid="stMetricValue"] { font-size: 3rem !important; }
+[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] { display: none; }
 </style>"""
 RFM_KEYS = "live_rfm_"
 
