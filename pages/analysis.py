@@ -28,13 +28,7 @@ if is_sample:  # the first screen of `make run` shows the built-in sample shop
 default_as_of = customers.default_as_of(book.orders)
 as_of = pd.Timestamp(st.date_input(tr("analysis.as_of"), value=default_as_of.date(),
                                    help=tr("ui.analysis.as_of_help")))
-try:
-    table = cached.table(key, as_of, book)
-    if table.empty:
-        raise KarteError("analysis.error.no_customers")
-except KarteError as exc:
-    st.error(exc.message(lang()))
-    st.stop()
+table = views.table_or_stop(key, as_of, book)
 
 guests = customers.guest_orders(book.orders, as_of)
 st.caption(tr("analysis.customers_counted", as_of=as_of.date(), n=f"{len(table):,}")

@@ -10,7 +10,7 @@ from engine.diagnosis import diagnose, level_label
 from engine.errors import KarteError
 from ui import analysis as cached
 from ui import charts, data
-from ui.customer_views import rfm_cut_editor
+from ui.customer_views import rfm_cut_editor, table_or_stop
 from ui.state import answers, enter_through_app, lang
 from ui.text import tr
 
@@ -107,14 +107,11 @@ with right:
         if book_error is not None:
             raise book_error
         customers.require_customers(book)
-        key = data.book_key()
-        as_of = customers.default_as_of(book.orders)
-        table = cached.table(key, as_of, book)
-        if table.empty:
-            raise KarteError("analysis.error.no_customers")
     except KarteError as exc:
         st.error(exc.message(lang()))
         st.stop()
+    key, as_of = data.book_key(), customers.default_as_of(book.orders)
+    table = table_or_stop(key, as_of, book)
     st.caption(tr("ui.live.data_name", name=data.source().name) + " · "
                + tr("ui.live.thresholds_help"))
     defaults = cached.rfm_defaults(key, as_of, table)

@@ -33,6 +33,15 @@ def _yen_bands() -> list[str]:
     return [f"<¥{MONETARY_EDGES[1]:,.0f}"] + inner
 
 
+def table_or_stop(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> pd.DataFrame:
+    """The customer table as of `as_of`; the page stops with a message when nobody is in it."""
+    table = cached.table(key, as_of, book)
+    if table.empty:
+        st.error(KarteError("analysis.error.no_customers").message(lang()))
+        st.stop()
+    return table
+
+
 def headline(table: pd.DataFrame, figures: dict) -> None:
     """Customers, repeat rate, F2 within 90 days and active customers, as four figures."""
     f2 = figures["f2"]
@@ -245,21 +254,16 @@ def retention_section(figures: dict) -> None:
     st.bar_chart(ltv, x="cohort", y="ltv12", x_label=tr("ui.analysis.cohort"),
                  y_label=tr("ui.analysis.ltv12_yen"), color="#C0392B")
     st.caption(tr("analysis.retention.ltv_note"))
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{tr('ui.analysis.products_title')}**")
-        products = figures["products"]
-        if products is None or products.empty:
-            st.info(tr("analysis.retention.no_products"))
-        else:
-            _share_table(products, tr("ui.analysis.products"))
-    with right:
-        st.markdown(f"**{tr('ui.analysis.subscription_title')}**")
-        subs = figures["subscription"]
-        if subs is None or subs.empty:
-            st.info(tr("analysis.retention.no_subscription"))
-        else:
-            _share_table(subs, tr("ui.analysis.delivery"))
+    for column, (figure, title, missing, index_label) in zip(st.columns(2), (
+            ("products", "products_title", "no_products", "products"),
+            ("subscription", "subscription_title", "no_subscription", "delivery"))):
+        with column:
+            st.markdown(f"**{tr(f'ui.analysis.{title}')}**")
+            frame = figures[figure]
+            if frame is None or frame.empty:
+                st.info(tr(f"analysis.retention.{missing}"))
+            else:
+                _share_table(frame, tr(f"ui.analysis.{index_label}"))
 
 
 def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:

@@ -9,16 +9,13 @@ from typing import Any
 import pandas as pd
 
 from engine.analysis import clusters, cpm, customers, ranks, retention, rfm
+from engine.dormant import dormant_high_value
 from engine.orderbook import OrderBook
 
 
 def dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: pd.Timestamp
                   ) -> tuple[int, str]:
-    """(count, method): engine.dormant (BG/NBD) when importable, else the simple rule."""
-    try:
-        from engine.dormant import dormant_high_value
-    except ImportError:
-        return customers.simple_dormant_count(orders, table, as_of), "simple_rule"
+    """(count, method) of high-value dormant customers, from engine.dormant (BG/NBD)."""
     known = customers.known_orders(orders, as_of)
     return int(dormant_high_value(known, as_of).count), "engine.dormant"
 
