@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from engine.settings import Settings
+
+        args.settings = Settings.load()  # the rule files, read once for the whole command
         return int(args.run(args) or 0)
     except KarteError as exc:
         print(f"error: {exc.message(args.lang)}", file=sys.stderr)

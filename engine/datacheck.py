@@ -48,7 +48,7 @@ DATA_KPI_FORMATS: dict[str, str] = {
     "active_last_year": "count",
     "active_trend": "change",
     "multi_product_share": "percent_fraction",
-    "orders_12m": "count",
+    "orders_12m": "order_count",
     "subscription_customers": "count",
 }
 

@@ -106,6 +106,10 @@ def _orders(v: float, lang: str) -> str:
     return t("diagnosis.format.orders", lang, value=f"{v:.2f}")
 
 
+def _order_count(v: float, lang: str) -> str:
+    return t("diagnosis.format.order_count", lang, value=f"{round(v):,}")
+
+
 def _plain(v: Any, lang: str) -> str:
     return f"{v:,}" if isinstance(v, (int, float)) else str(v)
 
@@ -117,7 +121,8 @@ FORMATTERS: dict[str, Callable[[Any, str], str]] = {
     "change": _change,
     "ratio": _ratio_text,
     "count": _count,
-    "orders": _orders,
+    "orders": _orders,             # orders per customer (回)
+    "order_count": _order_count,   # a number of orders (件): never counted in 人
     "none": _plain,
 }
 

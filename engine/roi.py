@@ -192,11 +192,10 @@ def new_customer_cost(expected_orders: float, cost: float,
 def customer_frame(book: OrderBook, as_of: Any = None,
                    relationship: pd.DataFrame | None = None, dormant: Any = None
                    ) -> pd.DataFrame:
-    """One row per known customer (engine.analysis.customers.customer_table columns) plus
-    cpm, rfm (segment ids), rank, dormant_layer (clv.toml layer id or "not_dormant") and
-    subscription_orders. `dormant`: an engine.dormant.DormantResult already computed for the
-    same orders and as_of (the page has one), else it is computed here.
-    """
+    """One row per known customer with the default segments (see `frame_from_parts`).
+    `dormant`: an engine.dormant.DormantResult already computed for the same orders and as_of,
+    else it is computed here. `engine.shop.ShopAnalysis.plan_frame` composes the same frame from
+    the parts it already has."""
     from engine.analysis import cpm, ranks, rfm
     from engine.analysis.customers import (customer_table, known_orders, require_customers,
                                            resolve_as_of)
@@ -209,10 +208,21 @@ def customer_frame(book: OrderBook, as_of: Any = None,
         from engine.dormant import dormant_high_value
 
         dormant = dormant_high_value(known, as_of)
+    return frame_from_parts(table, known, cpm=cpm.cpm_segments(table),
+                            rfm_segment=rfm.score(table)["segment"],
+                            rank=ranks.assign_ranks(table, relationship).ranks["rank"],
+                            dormant=dormant)
+
+
+def frame_from_parts(table: pd.DataFrame, known: pd.DataFrame, *, cpm: pd.Series,
+                     rfm_segment: pd.Series, rank: pd.Series, dormant: Any) -> pd.DataFrame:
+    """One row per customer of `table` (engine.analysis.customers.customer_table columns) plus
+    cpm, rfm (segment ids), rank, dormant_layer (clv.toml layer id or "not_dormant") and
+    subscription_orders, from segments already computed for the same customers."""
     frame = table.copy()
-    frame["cpm"] = cpm.cpm_segments(table)
-    frame["rfm"] = rfm.score(table)["segment"]
-    frame["rank"] = ranks.assign_ranks(table, relationship).ranks["rank"]
+    frame["cpm"] = cpm
+    frame["rfm"] = rfm_segment
+    frame["rank"] = rank
     listed = dormant.customers
     layers = pd.Series(listed["layer"].to_numpy(dtype=object),
                        index=pd.Index(listed["customer_id"].astype(str)))
@@ -390,5 +400,5 @@ def plan_totals(rows: list[PlanRow]) -> dict[str, float] | None:
 
 
 __all__ = ["CHANNELS", "Estimate", "PlanAssumptions", "PlanRow", "build_data_plan",
-           "channel_label", "customer_frame", "estimate", "new_customer_cost", "plan_totals",
+           "channel_label", "customer_frame", "estimate", "frame_from_parts", "new_customer_cost", "plan_totals",
            "select", "targets"]

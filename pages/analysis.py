@@ -25,17 +25,21 @@ except KarteError as exc:
 if is_sample:  # the first screen of `make run` shows the built-in sample shop
     st.info(tr("ui.analysis.sample_notice"))
 
+analysis = cached.of(book, key)
 default_as_of = customers.default_as_of(book.orders)
-as_of = pd.Timestamp(st.date_input(tr("analysis.as_of"), value=default_as_of.date(),
-                                   help=tr("ui.analysis.as_of_help")))
-table = views.table_or_stop(key, as_of, book)
+as_of_widget = cached.widget_key(key, "as_of")
+if as_of_widget not in st.session_state:
+    st.session_state[as_of_widget] = analysis.as_of.date()
+picked = pd.Timestamp(st.date_input(tr("analysis.as_of"), key=as_of_widget,
+                                    help=tr("ui.analysis.as_of_help")))
+cached.set_params(key, as_of=None if picked == default_as_of else picked)
+analysis = cached.of(book, key)
+table = views.table_or_stop(analysis)
 
-guests = customers.guest_orders(book.orders, as_of)
-st.caption(tr("analysis.customers_counted", as_of=as_of.date(), n=f"{len(table):,}")
+guests = analysis.guest_orders
+st.caption(tr("analysis.customers_counted", as_of=analysis.as_of.date(), n=f"{len(table):,}")
            + (" " + tr("analysis.guests_excluded", n=f"{guests:,}") if guests else ""))
-
-figures = cached.retention_figures(key, as_of, book)
-views.headline(table, figures)
+views.headline(analysis)
 
 tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_dormant, tab_lists = st.tabs([
     tr("ui.analysis.tab_rfm"), tr("ui.analysis.tab_clusters"), tr("ui.analysis.tab_cpm"),
@@ -43,16 +47,16 @@ tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_dormant, tab_lists
     tr("ui.analysis.tab_lists")])
 
 with tab_rfm:
-    scored = views.rfm_section(key, as_of, table)
+    analysis = views.rfm_section(analysis, key)
 with tab_clusters:
-    clusters = views.clusters_section(key, as_of, table)
+    analysis = views.clusters_section(analysis, key)
 with tab_cpm:
-    cpm_segments = views.cpm_section(key, as_of, table)
+    analysis = views.cpm_section(analysis, key)
 with tab_ranks:
-    ranked = views.ranks_section(key, as_of, table)
+    analysis = views.ranks_section(analysis, key)
 with tab_retention:
-    views.retention_section(figures)
+    views.retention_section(analysis.retention)
 with tab_dormant:
-    views.dormant_section(key, as_of, book)
+    views.dormant_section(analysis)
 with tab_lists:
-    views.lists_section(table, scored, clusters, cpm_segments, ranked)
+    views.lists_section(analysis)

@@ -1,13 +1,12 @@
 """A plan that pays: each action's target customers, channel, cost and expected profit.
 
 Estimates come from the order data (targets counted per segment) and editable assumptions; the
-answer-based plan of the diagnosis is the fallback without data.
+answer-based plan of the diagnosis is the fallback without data. The rows and their ★ are the
+ones the result page, the report and the command line show (`engine.shop`).
 """
 import streamlit as st
 
-from engine.analysis import customers
 from engine.errors import KarteError
-from engine.roi import build_data_plan
 from ui import analysis as cached
 from ui import data
 from ui import plan_views as views
@@ -20,26 +19,21 @@ st.title(tr("plan.title"))
 st.caption(tr("plan.explain"))
 
 try:
-    book = data.book()
+    data.book()
 except KarteError as exc:
     st.error(exc.message(lang()))
-    book = None
-has_data = book is not None and book.report.has_customers
+analysis = cached.current()
+has_data = analysis is not None and analysis.has_customers
 
-assumptions = views.assumptions_editor(answers())
-
-if has_data:
-    as_of = customers.resolve_as_of(book.orders)
-    try:
-        frame = cached.plan_frame(data.book_key(), as_of, book)
-    except KarteError as exc:
-        st.error(exc.message(lang()))
-        st.stop()
-    rows = build_data_plan(book, answers(), assumptions, as_of, lang(), frame=frame)
-else:
+views.assumptions_editor(answers())
+if not has_data:
     st.info(tr("plan.fallback"))
     st.page_link("pages/data.py", label=tr("ui.analysis.go_data"), icon=":material/upload_file:")
-    rows = build_data_plan(None, answers(), assumptions, lang=lang())
+try:
+    rows = cached.session_plan(analysis, answers())
+except KarteError as exc:
+    st.error(exc.message(lang()))
+    st.stop()
 
 views.totals_section(rows)
 views.action_cards(rows)

@@ -61,7 +61,14 @@ def test_the_comparison_flags_the_owners_repeat_rate(output):
 
 def test_the_plan_is_data_backed_and_sorted_by_expected_profit(output):
     plan = output["plan"]
-    assert plan and all(r["source"] == "data" and r["customers"] > 0 for r in plan)
+    priced = [r for r in plan if r["estimate"] is not None]
+    assert priced and all(r["source"] == "data" and r["customers"] > 0 for r in priced)
+    # the priced targets come first; then the diagnosis's actions no target covers, unpriced
+    assert plan[:len(priced)] == priced
+    assert all(r["source"] == "answers" for r in plan[len(priced):])
+    covered = {r["action"] for r in priced}
+    assert not covered & {r["id"] for r in plan[len(priced):]}
+    plan = priced
     profits = [r["estimate"]["profit"] for r in plan]
     assert profits == sorted(profits, reverse=True)
     assert all(r["negative"] == (r["estimate"]["profit"] < 0) for r in plan)

@@ -42,14 +42,14 @@ def test_moving_one_rfm_cut_reports_exactly_the_customers_who_change_segment(pag
     assert expected > 0, "a border move in the sample shop moves somebody"
 
     started = time.perf_counter()
-    page.number_input(key="rfm_monetary_1").set_value(moved_to).run()
+    page.number_input(key="data_rfm_monetary_1").set_value(moved_to).run()
     elapsed = time.perf_counter() - started
     assert not page.exception
     messages = [i.value for i in page.info]
     assert t("analysis.rfm.changed", "ja", n=f"{expected:,}") in messages
     print(f"threshold move rerun: {elapsed:.2f} s")  # figure for the note; not asserted
 
-    page.number_input(key="rfm_monetary_1").set_value(defaults.monetary[1]).run()
+    page.number_input(key="data_rfm_monetary_1").set_value(defaults.monetary[1]).run()
     assert t("analysis.rfm.changed", "ja", n=f"{expected:,}") not in [i.value for i in page.info]
 
 

@@ -17,6 +17,8 @@ from streamlit.testing.v1.errors import AppTestError
 from engine import samples
 from engine.analysis import customers, rfm
 from engine.diagnosis import diagnose
+from engine.report.builder import report_input, save_record
+from engine.shop import ShopAnalysis
 from engine.i18n import t
 from engine.ingest import ingest
 from engine.store import Store, resolve_url, scrub
@@ -216,11 +218,11 @@ def sample_book():
 
 def test_the_report_carries_the_escaped_client_the_scores_and_the_chosen_lists(sample_book):
     answers = samples.sample_answers("food_gift")
-    diagnosis = diagnose(answers, "ja", data=sample_book).to_json()
-    parts = saving.book_parts(answers, "ja", "dormant", sample_book, ("test", "food_gift"))
+    analysis = ShopAnalysis(sample_book)
+    diagnosis = analysis.diagnose(answers, "ja").to_json()
     hostile = "=cmd|' /C calc'!A0<script>alert(1)</script>"
-    report = saving.report_input(diagnosis, parts, "ja", client=hostile,
-                                 action={"text": "相談する", "url": "https://example.jp/a"})
+    report = report_input(analysis, answers, "ja", lists="dormant", client=hostile,
+                          cta={"text": "相談する", "url": "https://example.jp/a"})
     html = saving.html_bytes(lambda: report, "ja").decode("utf-8")
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     for area in diagnosis["areas"]:
@@ -239,18 +241,19 @@ def test_the_report_carries_the_escaped_client_the_scores_and_the_chosen_lists(s
 
 def test_the_saved_record_keeps_aggregates_and_never_the_lists(sample_book):
     answers = samples.sample_answers("food_gift")
-    parts = saving.book_parts(answers, "ja", "all", sample_book, ("test", "food_gift-all"))
-    assert parts["lists"]  # the report may carry customer lists ...
-    diagnosis = diagnose(answers, "ja", data=sample_book).to_json()
-    record = saving.save_record(" 山田商店 ", diagnosis, answers, parts, "ja")
+    analysis = ShopAnalysis(sample_book)
+    report = report_input(analysis, answers, "ja", lists="all", client=" 山田商店 ")
+    assert report["lists"]  # the report may carry customer lists ...
+    record = save_record(report, answers)
     assert "lists" not in record  # ... the saved record never does
     assert record["client"] == "山田商店"
     cpm = record["segments"]["cpm"]
     assert list(cpm.columns) == ["segment", "customers", "revenue", "revenue_share"]
-    assert int(cpm["customers"].sum()) == parts["data_kpis"]["customers"]["value"]
-    # The scoring's own figures win over the report's summary figures of the same name.
+    assert int(cpm["customers"].sum()) == record["data_kpis"]["customers"]
+    # one name, one figure: the diagnosis's repeat rate and the analysis's stay apart
+    diagnosis = analysis.diagnose(answers, "ja").to_json()
     assert record["data_kpis"]["repeat_rate"] == diagnosis["data_kpis"]["repeat_rate"]
-    assert record["data_kpis"]["orders"] == parts["data_kpis"]["orders"]["value"]
+    assert record["data_kpis"]["orders"] == sample_book.n_orders
     assert scrub(record).removed == []  # nothing in it looks like personal data to the store
 
 
@@ -274,7 +277,7 @@ def test_live_page_counts_the_customers_a_cut_point_moves():
     at.button(key="live_use_sample").click().run()
     assert not at.exception
     assert at.info == [] or all("人" not in i.value for i in at.info)
-    at.number_input(key="live_rfm_frequency_0").set_value(3).run()
+    at.number_input(key="data_live_rfm_frequency_0").set_value(3).run()
     assert not at.exception
 
     data, name = samples.generate("cosmetics")
@@ -286,7 +289,7 @@ def test_live_page_counts_the_customers_a_cut_point_moves():
                                 rfm.score(table, defaults.with_cut("frequency", 0, 3)))
     assert at.info[0].value == t("analysis.rfm.changed", "ja", n=f"{len(moved):,}")
     at.button(key="live_reset").click().run()
-    assert at.number_input(key="live_rfm_frequency_0").value == defaults.frequency[0]
+    assert at.number_input(key="data_live_rfm_frequency_0").value == defaults.frequency[0]
 
 
 def test_presenter_view_injects_local_css_only():

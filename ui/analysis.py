@@ -1,82 +1,157 @@
-"""Cached customer analyses of the session's OrderBook.
+"""The session's one `ShopAnalysis`: every page, the plan, the report and the save read it.
 
-Each analysis is its own cached function, keyed by the book's small key and its own parameters,
-so moving an RFM slider re-scores RFM only: the file is not re-read and the customer table, the
-clusters and the retention figures come from the cache. `_book` (underscore: not hashed) carries
-the data itself.
+One base analysis per (file, settings) is shared across reruns and sessions with
+`st.cache_resource` (large and read-only: never copied, bounded entries); the session's
+parameters (reference date, cut points, k, the customer file) make a sibling of it that shares
+every part that does not depend on them, so moving a slider re-scores RFM and nothing else.
+
+Session inputs that shape figures live here, beside the data source, not in widget state:
+the analysis parameters, the customer file and the edited plan assumptions. They are tied to the
+data source and forgotten when it changes.
 """
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+import hashlib
+from typing import Any, Mapping
 
 import pandas as pd
 import streamlit as st
 
-from engine.analysis import clusters, cpm, customers, ranks, retention, rfm
+from engine.errors import KarteError
 from engine.orderbook import OrderBook
+from engine.roi import PlanAssumptions
+from engine.settings import Settings
+from engine.shop import AnalysisParams, ShopAnalysis
+from ui import data
 
-ENTRIES = 16
-
-
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def table(key: tuple, as_of: pd.Timestamp, _book: OrderBook) -> pd.DataFrame:
-    return customers.customer_table(_book.orders, as_of, _book.lines)
-
-
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def rfm_defaults(key: tuple, as_of: pd.Timestamp, _table: pd.DataFrame) -> rfm.RFMThresholds:
-    return rfm.default_thresholds(_table)
+ENTRIES = 4
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def rfm_scores(key: tuple, as_of: pd.Timestamp, thresholds: rfm.RFMThresholds,
-               _table: pd.DataFrame) -> pd.DataFrame:
-    return rfm.score(_table, thresholds)
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The rule files, read once per server (the app's entry point asks first)."""
+    return Settings.load()
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def cluster_result(key: tuple, as_of: pd.Timestamp, k: int | None,
-                   _table: pd.DataFrame) -> clusters.ClusterResult:
-    result = clusters.fit_clusters(_table, k=k, seed=0)
-    result.pipeline = None  # not needed on the page; keeps the cached object small
-    return result
+@st.cache_resource(max_entries=ENTRIES, show_spinner=False)
+def _base(key: tuple, settings_digest: str, _book: OrderBook, _settings: Settings) -> ShopAnalysis:
+    return ShopAnalysis(_book, settings=_settings)
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def cpm_segments(key: tuple, as_of: pd.Timestamp, thresholds: cpm.CPMThresholds,
-                 _table: pd.DataFrame) -> pd.Series:
-    return cpm.cpm_segments(_table, thresholds)
+@st.cache_resource(max_entries=ENTRIES, show_spinner=False)
+def _customer_file(digest: str, name: str, _data: bytes) -> pd.DataFrame:
+    from engine.analysis.relationship import read_customer_file
+
+    return read_customer_file(_data, name)
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def rank_result(key: tuple, as_of: pd.Timestamp, relationship_digest: str | None,
-                _table: pd.DataFrame, _relationship: pd.DataFrame | None) -> ranks.RankResult:
-    return ranks.assign_ranks(_table, _relationship)
+def _source_key(key: tuple) -> str:
+    return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def retention_figures(key: tuple, as_of: pd.Timestamp, _book: OrderBook) -> dict[str, Any]:
-    orders = _book.orders
-    return {
-        "f2": retention.f2_conversion(orders, (30, 60, 90, 180, 365), as_of),
-        "active": retention.active_by_month(orders, as_of),
-        "cohorts": retention.cohort_matrix(orders, as_of),
-        "ltv12": retention.ltv12_by_cohort(orders, as_of),
-        "products": retention.multi_product_share(_book.lines, as_of),
-        "subscription": retention.subscription_continuation(orders, as_of),
-    }
+# Widgets whose values are figures of one file: forgotten when the data source changes, so
+# another shop's cut points never stay on screen (widget_key gives them this prefix).
+DATA_WIDGET_PREFIX = "data_"
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def dormant(key: tuple, as_of: pd.Timestamp, _book: OrderBook):
-    from engine.dormant import dormant_high_value
+def _inputs(key: tuple) -> dict[str, Any]:
+    """The session inputs of the data source `key` (a fresh set when the source changed)."""
+    stored = st.session_state.get("analysis_inputs")
+    if stored is None or stored.get("source") != _source_key(key):
+        stored = {"source": _source_key(key), "params": AnalysisParams(), "customer_file": None,
+                  "plan": None}
+        st.session_state.analysis_inputs = stored
+        for widget in [k for k in st.session_state if str(k).startswith(DATA_WIDGET_PREFIX)]:
+            del st.session_state[widget]
+    return stored
 
-    return dormant_high_value(customers.known_orders(_book.orders, as_of), as_of)
+
+def widget_key(key: tuple, name: str) -> str:
+    """The key of a widget showing a figure of the data source `key` (reset with the source)."""
+    _inputs(key)
+    return DATA_WIDGET_PREFIX + name
 
 
-@st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def plan_frame(key: tuple, as_of: pd.Timestamp, _book: OrderBook) -> pd.DataFrame:
-    """Per-customer targets of the plan (includes the dormant model fit: the slow part)."""
-    from engine.roi import customer_frame
+def of(book: OrderBook, key: tuple) -> ShopAnalysis:
+    """The analysis of `book` (cache key `key`) with the session's parameters."""
+    base = _base(key, settings().digest, book, settings())
+    inputs = _inputs(key)
+    params = inputs["params"]
+    analysis = base.with_params(**{f.name: getattr(params, f.name)
+                                   for f in dataclasses.fields(params)} | {"relationship": None})
+    customer_file = inputs["customer_file"]
+    if customer_file is not None:
+        digest, name, raw = customer_file
+        analysis = analysis.with_params(relationship=(digest, _customer_file(digest, name, raw)))
+    return analysis
 
-    return customer_frame(_book, as_of)
+
+def current() -> ShopAnalysis | None:
+    """The analysis of the session's own data (None without data or for an unreadable file)."""
+    try:
+        book = data.book()
+    except KarteError:
+        return None
+    return None if book is None else of(book, data.book_key())
+
+
+def set_params(key: tuple, **changes: Any) -> None:
+    """Change the session's analysis parameters (as_of, rfm, cpm, k) for the source `key`."""
+    inputs = _inputs(key)
+    inputs["params"] = dataclasses.replace(inputs["params"], **changes)
+
+
+def set_customer_file(key: tuple, raw: bytes | None, name: str = "") -> None:
+    """The customer file (referrals, reviews, survey) of the source `key`; None removes it.
+    Read here so that a file that cannot be read raises before it is kept."""
+    inputs = _inputs(key)
+    if raw is None:
+        inputs["customer_file"] = None
+        return
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    _customer_file(digest, name, raw)
+    inputs["customer_file"] = (digest, name, raw)
+
+
+def customer_file_name(key: tuple) -> str | None:
+    found = _inputs(key)["customer_file"]
+    return None if found is None else found[1]
+
+
+def plan_assumptions(answers: Mapping[str, Any], key: tuple | None = None) -> PlanAssumptions:
+    """The plan's assumptions: the defaults of the answers with the user's edits on top."""
+    defaults = PlanAssumptions.defaults(answers)
+    key = key if key is not None else data.book_key()
+    edits = _inputs(key)["plan"] or {}
+    try:
+        out = dataclasses.replace(defaults, **{k: v for k, v in edits.items() if k != "responses"})
+        for target, rate in (edits.get("responses") or {}).items():
+            out = out.with_response(target, rate)
+    except KarteError:
+        return defaults
+    return out
+
+
+def set_plan_edits(answers: Mapping[str, Any], assumptions: PlanAssumptions,
+                   key: tuple | None = None) -> None:
+    """Remember what differs from the defaults of the answers (so a changed answer still moves
+    the margin or CPA the user did not edit)."""
+    defaults = PlanAssumptions.defaults(answers)
+    edits: dict[str, Any] = {f.name: getattr(assumptions, f.name)
+                             for f in dataclasses.fields(PlanAssumptions)
+                             if f.name not in ("responses", "gross_margin_source")
+                             and getattr(assumptions, f.name) != getattr(defaults, f.name)}
+    responses = dict(assumptions.responses)
+    if responses != dict(defaults.responses):
+        edits["responses"] = responses
+    _inputs(key if key is not None else data.book_key())["plan"] = edits or None
+
+
+def session_plan(analysis: ShopAnalysis | None, answers: Mapping[str, Any]) -> list:
+    """The plan of the session: its analysis, answers and edited assumptions (engine.shop)."""
+    from engine.shop import plan_of
+    from ui.state import lang
+
+    assumptions = plan_assumptions(answers) if analysis is not None else None
+    return plan_of(analysis, answers, assumptions, lang())

@@ -1,7 +1,8 @@
 """The sections of the customer-analysis page, one function per tab.
 
-Each reads its figures from the cached analyses in `ui.analysis` and draws them; the page file
-says which tab shows which section.
+Each reads its figures from the session's one `engine.shop.ShopAnalysis` (`ui.analysis`) and
+draws them; a section whose widgets change a parameter (cut points, k, the customer file)
+returns the analysis for the new parameters. The page file says which tab shows which section.
 """
 from __future__ import annotations
 
@@ -9,17 +10,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine.analysis import cpm, lists, ranks, retention, rfm
-from engine.analysis.clusters import ClusterResult
-from engine.analysis.ranks import RankResult
-from engine.analysis.relationship import read_customer_file
+from engine import figures as shop_figures
+from engine.analysis import cpm, lists, ranks, rfm
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
-from engine.orderbook import OrderBook
+from engine.shop import ShopAnalysis
 from ui import analysis as cached
 from ui import charts
-from ui.format import count, number_columns, pct, today
+from ui.format import number_columns, today
 from ui.state import lang
 from ui.text import tr
 
@@ -33,31 +32,32 @@ def _yen_bands() -> list[str]:
     return [f"<¥{MONETARY_EDGES[1]:,.0f}"] + inner
 
 
-def table_or_stop(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> pd.DataFrame:
-    """The customer table as of `as_of`; the page stops with a message when nobody is in it."""
-    table = cached.table(key, as_of, book)
+def table_or_stop(analysis: ShopAnalysis) -> pd.DataFrame:
+    """The customer table as of the analysis's date; the page stops when nobody is in it."""
+    table = analysis.customers
     if table.empty:
         st.error(KarteError("analysis.error.no_customers").message(lang()))
         st.stop()
     return table
 
 
-def headline(table: pd.DataFrame, figures: dict) -> None:
-    """Customers, repeat rate, F2 within 90 days and active customers, as four figures."""
-    f2 = figures["f2"]
-    repeat = retention.repeat_rate(table)
-    active = retention.active_customers(table)
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(tr("ui.analysis.customers"), count(len(table)))
-    m2.metric(tr("ui.analysis.repeat_rate"), pct(repeat), help=tr("ui.analysis.repeat_help"))
-    m3.metric(tr("ui.analysis.f2_90"), pct(f2.loc[90, "rate"]) if 90 in f2.index else "—",
-              help=tr("analysis.retention.f2_note", n=90))
-    m4.metric(tr("ui.analysis.active"), count(active), help=tr("analysis.retention.active_note"))
+HEADLINE = ("customers", "repeat_rate_all", "f2_rate_90", "active_customers")
 
 
-def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
+def headline(analysis: ShopAnalysis) -> None:
+    """Customers, repeat rate, F2 within 90 days and active customers: engine.figures, the
+    same names, values and units as the result page, the report and the command line."""
+    values = analysis.figures()
+    for column, key in zip(st.columns(len(HEADLINE)), HEADLINE):
+        spec = shop_figures.FIGURES[key]
+        column.metric(tr(spec.label), shop_figures.display(key, values.get(key), lang()),
+                      help=tr(spec.note))
+
+
+def rfm_cut_editor(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds, key_prefix: str, *,
                    labels_beside: bool = True) -> rfm.RFMThresholds:
-    """Four cut points per RFM dimension as number fields; the defaults when they do not fit."""
+    """Four cut points per RFM dimension as number fields, starting from `current`; the
+    defaults when they do not fit."""
     cuts = {}
     for dim in rfm.DIMENSIONS:
         if labels_beside:
@@ -67,10 +67,15 @@ def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
         else:
             st.markdown(f"**{rfm.SCORE_OF[dim]}** {tr(f'analysis.columns.{dim}')}")
             cols = st.columns(4)
-        cuts[dim] = tuple(cols[i].number_input(
-            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
-            min_value=0.0, step=1.0 if dim != "monetary" else 1000.0,
-            key=f"{key_prefix}{dim}_{i}", format="%.0f") for i in range(4))
+        values = []
+        for i in range(4):
+            key = f"{key_prefix}{dim}_{i}"
+            if key not in st.session_state:  # the session's cut point, after a page switch too
+                st.session_state[key] = float(getattr(current, dim)[i])
+            values.append(cols[i].number_input(
+                f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", min_value=0.0,
+                step=1.0 if dim != "monetary" else 1000.0, key=key, format="%.0f"))
+        cuts[dim] = tuple(values)
     try:
         return rfm.RFMThresholds(**cuts)
     except KarteError as exc:  # a cut moved past its neighbour
@@ -78,8 +83,9 @@ def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
         return defaults
 
 
-def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.DataFrame:
-    """RFM scores 1–5 with editable cut points; says who changes group. Returns the scores."""
+def rfm_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
+    """RFM scores 1–5 with editable cut points; says who changes group."""
+    table = analysis.customers
     st.caption(tr("analysis.rfm.explain"))
     h1, h2, h3 = st.columns(3)
     h1.altair_chart(charts.histogram(table["recency_days"], tr("analysis.columns.recency_days")),
@@ -90,14 +96,15 @@ def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Data
                                        tr("analysis.columns.frequency")), width="stretch")
     h3.altair_chart(charts.band_counts(table["monetary"], MONETARY_EDGES, _yen_bands(),
                                        tr("analysis.columns.monetary")), width="stretch")
-    defaults = cached.rfm_defaults(key, as_of, table)
+    defaults = analysis.rfm_defaults
     st.markdown(f"**{tr('ui.analysis.thresholds')}** — {tr('ui.analysis.thresholds_help')}")
-    thresholds = rfm_cut_editor(defaults, "rfm_")
-    scored = cached.rfm_scores(key, as_of, thresholds, table)
+    thresholds = rfm_cut_editor(analysis.rfm_thresholds, defaults,
+                                cached.widget_key(key, "rfm_"))
+    cached.set_params(key, rfm=None if thresholds == defaults else thresholds)
+    analysis = analysis.with_params(rfm=None if thresholds == defaults else thresholds)
     st.caption(tr("analysis.rfm.tie_rule"))
     if thresholds != defaults:
-        base = cached.rfm_scores(key, as_of, defaults, table)
-        moved = rfm.segment_changes(base, scored)
+        moved = analysis.rfm_moves()
         st.info(tr("analysis.rfm.changed", n=f"{len(moved):,}") if len(moved)
                 else tr("analysis.rfm.unchanged"))
         if len(moved):
@@ -105,20 +112,25 @@ def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Data
                 labels = rfm.segment_labels(lang())
                 st.dataframe(moved.replace(labels).head(500))
     labels = rfm.segment_labels(lang())
-    counts = rfm.segment_counts(scored)
+    counts = rfm.segment_counts(analysis.rfm)
     seg = pd.DataFrame({"segment": [labels[s] for s in counts], "customers": list(counts.values())})
     st.altair_chart(charts.bars(seg, "segment", "customers", x_title=tr("analysis.columns.segment"),
                                 y_title=tr("ui.analysis.customers")), width="stretch")
-    return scored
+    return analysis
 
 
-def clusters_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame
-                     ) -> ClusterResult:
+def clusters_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
     """KMeans clusters: k (auto or chosen), scatter chart and profile table."""
+    table = analysis.customers
     st.caption(tr("analysis.clusters.explain"))
-    k_choice = st.selectbox(tr("ui.analysis.k"), [None, 3, 4, 5, 6, 7, 8],
+    choices = [None, 3, 4, 5, 6, 7, 8]
+    k_choice = st.selectbox(tr("ui.analysis.k"), choices,
+                            index=choices.index(analysis.params.k)
+                            if analysis.params.k in choices else 0,
                             format_func=lambda k, auto=tr("ui.analysis.k_auto"): auto if k is None else str(k))
-    result = cached.cluster_result(key, as_of, k_choice, table)
+    cached.set_params(key, k=k_choice)
+    analysis = analysis.with_params(k=k_choice)
+    result = analysis.clusters
     if not result.ok:
         st.info(tr(result.reason_key, **result.reason_params))
     else:
@@ -144,26 +156,30 @@ def clusters_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame
             tr("ui.analysis.m_median"): profile["monetary_median"].round(0),
         })
         st.dataframe(profile_frame, hide_index=True, column_config=number_columns(profile_frame))
-    return result
+    return analysis
 
 
-def cpm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Series:
+def cpm_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
     """CPM segments with editable thresholds; counts and revenue per segment."""
     st.caption(tr("analysis.cpm.explain"))
     base_cpm = cpm.default_thresholds()
+    shown = analysis.cpm_thresholds
     c = st.columns(4)
-    cpm_thresholds = cpm.CPMThresholds(
-        monetary=c[0].number_input(tr("ui.analysis.cpm_monetary"), value=base_cpm.monetary,
-                                   min_value=0.0, step=1000.0, format="%.0f"),
-        tenure_days=c[1].number_input(tr("ui.analysis.cpm_tenure"), value=base_cpm.tenure_days,
-                                      min_value=0.0, step=30.0, format="%.0f"),
-        lapse_days=c[2].number_input(tr("ui.analysis.cpm_lapse"), value=base_cpm.lapse_days,
-                                     min_value=1.0, step=30.0, format="%.0f"),
-        first_lapse_days=c[3].number_input(tr("ui.analysis.cpm_first_lapse"),
-                                           value=base_cpm.first_lapse_days, min_value=1.0,
-                                           step=30.0, format="%.0f"))
-    cpm_seg = cached.cpm_segments(key, as_of, cpm_thresholds, table)
-    grid = cpm.cpm_grid(table, cpm_seg)
+    fields = (("monetary", "cpm_monetary", 0.0, 1000.0), ("tenure_days", "cpm_tenure", 0.0, 30.0),
+              ("lapse_days", "cpm_lapse", 1.0, 30.0),
+              ("first_lapse_days", "cpm_first_lapse", 1.0, 30.0))
+    values = {}
+    for column, (name, label, low, step) in zip(c, fields):
+        widget = cached.widget_key(key, label)
+        if widget not in st.session_state:
+            st.session_state[widget] = float(getattr(shown, name))
+        values[name] = column.number_input(tr(f"ui.analysis.{label}"), min_value=low, step=step,
+                                           format="%.0f", key=widget)
+    cpm_thresholds = cpm.CPMThresholds(**values)
+    chosen = None if cpm_thresholds == base_cpm else cpm_thresholds
+    cached.set_params(key, cpm=chosen)
+    analysis = analysis.with_params(cpm=chosen)
+    grid = analysis.cpm_grid
     cpm_labels = cpm.segment_labels(lang())
     # The CPM grid: one row per group, its active and its lapsed (離脱) customers side by side.
     active, lapsed = grid[~grid["lapsed"]], grid[grid["lapsed"]].set_index("group")
@@ -179,22 +195,34 @@ def cpm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Seri
     st.dataframe(cpm_frame, hide_index=True, column_config=number_columns(cpm_frame))
     st.caption(tr("ui.analysis.cpm_lapse_note", days=f"{cpm_thresholds.lapse_days:.0f}",
                   first_days=f"{cpm_thresholds.first_lapse_days:.0f}"))
-    return cpm_seg
+    return analysis
 
 
-def ranks_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> RankResult:
-    """Four membership ranks; the optional customer file decides ambassadors."""
+def ranks_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
+    """Four membership ranks; the optional customer file decides ambassadors. The file is kept
+    with the session's data, so the plan, the report and the save use the same ranks."""
     st.caption(tr("analysis.ranks.explain"))
-    rel_file = st.file_uploader(tr("ui.analysis.customer_file"), type=["csv", "xlsx", "txt"],
-                                help=tr("ui.analysis.customer_file_help"))
-    relationship, rel_digest = None, None
-    if rel_file is not None:
+    uploader = cached.widget_key(key, "customer_file")
+
+    def keep_file() -> None:
+        chosen = st.session_state.get(uploader)
         try:
-            relationship = read_customer_file(rel_file.getvalue(), rel_file.name)
-            rel_digest = f"{rel_file.name}:{rel_file.size}:{hash(rel_file.getvalue())}"
+            cached.set_customer_file(key, None if chosen is None else chosen.getvalue(),
+                                     "" if chosen is None else chosen.name)
         except KarteError as exc:
-            st.error(exc.message(lang()))
-    ranked = cached.rank_result(key, as_of, rel_digest, table, relationship)
+            st.session_state.customer_file_error = exc.message(lang())
+        else:
+            st.session_state.pop("customer_file_error", None)
+
+    st.file_uploader(tr("ui.analysis.customer_file"), type=["csv", "xlsx", "txt"],
+                     help=tr("ui.analysis.customer_file_help"), key=uploader, on_change=keep_file)
+    if st.session_state.get("customer_file_error"):
+        st.error(st.session_state.customer_file_error)
+    kept = cached.customer_file_name(key)
+    if kept:
+        st.caption(tr("ui.analysis.customer_file_kept", name=kept))
+    analysis = cached.of(analysis.book, key)  # the session's parameters, with the file
+    ranked = analysis.ranks
     if not ranked.ambassador_known:
         st.info(tr("analysis.ranks.no_relationship"))
     elif ranked.matched is not None:
@@ -206,7 +234,7 @@ def ranks_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> RankR
         "customers": [n for n in rank_counts.values() if n is not None]}),
         "rank", "customers", x_title=tr("analysis.columns.rank"),
         y_title=tr("ui.analysis.customers")), width="stretch")
-    return ranked
+    return analysis
 
 
 def _share_table(frame: pd.DataFrame, index_label: str) -> None:
@@ -266,9 +294,9 @@ def retention_section(figures: dict) -> None:
                 _share_table(frame, tr(f"ui.analysis.{index_label}"))
 
 
-def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
+def dormant_section(analysis: ShopAnalysis) -> None:
     """優良休眠客: layers, revenue at stake, downloads per layer."""
-    dormant = cached.dormant(key, as_of, book)
+    dormant = analysis.dormant
     st.caption(tr("ui.analysis.dormant_explain"))
     st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
                                                   unit=tr(f"clv.time_unit.{dormant.time_unit}"))
@@ -300,9 +328,10 @@ def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
             percent=(tr("clv.dormant.columns.p_alive"),)))
 
 
-def lists_section(table: pd.DataFrame, scored: pd.DataFrame, result: ClusterResult,
-                  cpm_seg: pd.Series, ranked: RankResult) -> None:
+def lists_section(analysis: ShopAnalysis) -> None:
     """A customer list of any segment, cluster or rank as CSV and Excel."""
+    table, scored, result = analysis.customers, analysis.rfm, analysis.clusters
+    cpm_seg, ranked = analysis.cpm, analysis.ranks
     st.caption(tr("ui.analysis.lists_help"))
     scores = {"R": scored["R"], "F": scored["F"], "M": scored["M"], "segment": scored["segment"],
               "cpm": cpm_seg, "rank": ranked.ranks["rank"]}

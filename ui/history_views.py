@@ -10,7 +10,8 @@ from engine.diagnosis import level_label
 from engine.kpis import KPI_FORMATS, format_value
 from engine.report.content import build, kpi_label
 from ui.charts import score_bars
-from ui.saving import cta, download_buttons, figure_format, labelled
+from engine.figures import FIGURES
+from ui.saving import cta, download_buttons, labelled
 from ui.state import lang
 from ui.text import tr
 
@@ -31,8 +32,8 @@ def kpi_format(kpi: str) -> tuple[str, str] | None:
     for a figure that is not a KPI (a day count kept beside them)."""
     if not kpi.startswith("data."):
         return (kpi_label(kpi, lang()), KPI_FORMATS[kpi]) if kpi in KPI_FORMATS else None
-    found = figure_format(kpi.removeprefix("data."))
-    return None if found is None else (tr(found[0]), found[1])
+    spec = FIGURES.get(kpi.removeprefix("data."))
+    return None if spec is None else (tr(spec.label), spec.format)
 
 
 def signed(value: float | None, fmt: str) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 from engine.config import localized
 from engine.errors import KarteError
 from engine.roi import PlanAssumptions, PlanRow, plan_totals, targets
+from ui import analysis as cached
 from ui.format import number_columns, yen
 from ui.state import lang
 from ui.text import tr
@@ -18,8 +19,9 @@ from ui.text import tr
 
 def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
     """Costs, reach, gross margin, the 1:5 rule and response rates, editable; the defaults
-    (plan.toml, the owner's margin and CPA) when an edit does not fit."""
-    assumptions = PlanAssumptions.defaults(answers)
+    (plan.toml, the owner's margin and CPA) when an edit does not fit. The edits are kept with
+    the session's data (`ui.analysis`), so the report and the saved diagnosis use them too."""
+    assumptions = cached.plan_assumptions(answers)
     with st.expander(tr("ui.plan.assumptions"), expanded=False):
         st.caption(tr("plan.assumption.gross_margin_" + assumptions.gross_margin_source))
         c1, c2, c3, c4 = st.columns(4)
@@ -61,6 +63,7 @@ def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
         except KarteError as exc:
             st.error(exc.message(lang()))
             assumptions = PlanAssumptions.defaults(answers)
+    cached.set_plan_edits(answers, assumptions)
     return assumptions
 
 

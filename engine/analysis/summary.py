@@ -1,5 +1,7 @@
-"""Every customer analysis of one OrderBook at once, as plain figures (the `segment` command,
-the benchmark and a quick overview). The UI calls the separate functions instead, to cache each.
+"""Every customer analysis of one shop at once, as plain figures: the `segment --json` output.
+
+Reads one `engine.shop.ShopAnalysis`, so the command line shows the figures the pages show,
+under the names of `engine.figures`.
 """
 from __future__ import annotations
 
@@ -8,16 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from engine.analysis import clusters, cpm, customers, ranks, retention, rfm
-from engine.dormant import dormant_high_value
+from engine.analysis import clusters
 from engine.orderbook import OrderBook
-
-
-def dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: pd.Timestamp
-                  ) -> tuple[int, str]:
-    """(count, method) of high-value dormant customers, from engine.dormant (BG/NBD)."""
-    known = customers.known_orders(orders, as_of)
-    return int(dormant_high_value(known, as_of).count), "engine.dormant"
 
 
 def _num(x: float, digits: int = 4) -> float | None:
@@ -27,34 +21,51 @@ def _num(x: float, digits: int = 4) -> float | None:
 def analyse_book(book: OrderBook, as_of: Any = None, k: int | None = None,
                  relationship: pd.DataFrame | None = None, seed: int = 0,
                  lang: str = "en") -> dict[str, Any]:
-    """The `segment --json` analysis figures (without the ingest figures)."""
-    customers.require_customers(book)
-    orders = book.orders
-    as_of = customers.resolve_as_of(orders, as_of)
-    table = customers.customer_table(orders, as_of, book.lines)
-    scored = rfm.score(table, rfm.default_thresholds(table))
-    clustered = clusters.fit_clusters(table, k=k, seed=seed)
-    cpm_seg = cpm.cpm_segments(table)
-    ranked = ranks.assign_ranks(table, relationship)
-    f2 = retention.f2_conversion(orders, (90,), as_of)
-    dormant, dormant_method = dormant_count(orders, table, as_of)
+    """The `segment --json` analysis figures of `book` with default settings."""
+    import hashlib
+
+    from engine.shop import AnalysisParams, ShopAnalysis
+
+    digest = None
+    if relationship is not None:
+        digest = hashlib.blake2b(pd.util.hash_pandas_object(relationship).to_numpy().tobytes(),
+                                 digest_size=16).hexdigest()
+    analysis = ShopAnalysis(book, AnalysisParams(as_of=as_of, k=k, relationship=digest,
+                                                 seed=seed), relationship=relationship)
+    return segment_figures(analysis, lang)
+
+
+def segment_figures(analysis: Any, lang: str = "en") -> dict[str, Any]:
+    """The `segment --json` analysis figures (without the ingest figures) of one analysis."""
+    from engine.analysis import cpm, rfm
+
+    analysis.require_customers()
+    table = analysis.customers
+    figures = analysis.figures()
+    clustered = analysis.clusters
+    ranked = analysis.ranks
     out: dict[str, Any] = {
-        "as_of": as_of.date().isoformat(),
-        "customers_in_file": book.n_customers,
+        "as_of": analysis.as_of.date().isoformat(),
+        "customers_in_file": analysis.book.n_customers,
         "customers": len(table),
-        "guest_orders": customers.guest_orders(orders, as_of),
-        "repeat_rate": _num(retention.repeat_rate(table)),
-        "f2_rate": _num(f2.loc[90, "rate"]),
-        "f2_eligible": int(f2.loc[90, "eligible"]),
-        "active_customers": retention.active_customers(table),
-        "rfm": {"segments": rfm.segment_counts(scored),
-                "thresholds": rfm.default_thresholds(table).as_dict()},
+        "guest_orders": analysis.guest_orders,
+        # engine.figures names: repeat_rate is the diagnosis's (last 12 months' buyers),
+        # repeat_rate_all every customer's over the whole history.
+        "repeat_rate": figures["repeat_rate"],
+        "repeat_rate_all": figures["repeat_rate_all"],
+        "f2_rate": figures["f2_rate_90"],
+        "f2_eligible": int(analysis.retention["f2"].loc[90, "eligible"]),
+        "active_customers": figures["active_customers"],
+        "rfm": {"segments": rfm.segment_counts(analysis.rfm),
+                "thresholds": analysis.rfm_thresholds.as_dict()},
         "k": clustered.k,
         "clusters": None,
-        "cpm": {sid: int(n) for sid, n in cpm.cpm_grid(table, cpm_seg)["customers"].items()},
+        "cpm": {sid: int(n) for sid, n in
+                cpm.cpm_grid(table, analysis.cpm)["customers"].items()},
         "ranks": ranked.counts(),
-        "dormant_high_value": dormant,
-        "dormant_method": dormant_method,
+        "dormant_high_value": figures["dormant_high_value"],
+        "dormant_method": "engine.dormant",
+        "figures": figures,
     }
     if clustered.ok:
         out["clusters"] = [{

@@ -132,17 +132,18 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False) if args.json
               else summary(result, args.lang))
         return 0
-    from engine.datacheck import data_kpis
     from engine.ingest import ingest
-    from engine.roi import build_data_plan
+    from engine.shop import open_shop
 
     path = Path(args.orders)
     book = ingest(path.read_bytes(), path.name)
-    result = diagnose(answers, args.lang, data=data_kpis(book, args.as_of))
-    plan = build_data_plan(book, answers, as_of=args.as_of, lang=args.lang)
+    analysis = open_shop(book, as_of=args.as_of, settings=getattr(args, "settings", None))
+    result = analysis.diagnose(answers, args.lang)
+    plan = analysis.plan(answers, lang=args.lang)
     if args.json:
         out = result.to_json()
         out["plan"] = [row.to_json(args.lang) for row in plan]
+        out["figures"] = analysis.figures()
         print(json.dumps(out, ensure_ascii=False))
     else:
         print(summary(result, args.lang) + "\n" + data_summary(result, plan, args.lang))

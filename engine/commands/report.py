@@ -3,7 +3,8 @@
 Writes the diagnosis report as one self-contained HTML file or an Excel workbook, chosen by
 the extension of PATH, and prints what was written as JSON. Without --orders only the answers
 are used; with it, segment summaries, ranks, dormant layers, figures from the data and the
-chosen customer lists are added (`engine.report.from_orders`).
+chosen customer lists are added. The input is built by `engine.report.builder`, as the app's
+download buttons build theirs: the same file and answers give the same figures.
 """
 from __future__ import annotations
 
@@ -43,34 +44,23 @@ def _read_answers(path: str) -> dict[str, Any]:
 
 
 def build_input(args: argparse.Namespace) -> dict[str, Any]:
-    """The report input from the command's arguments (diagnosis, then the order analysis)."""
-    from engine.diagnosis import diagnose
+    """The report input from the command's arguments: `engine.report.builder.report_input`,
+    the builder behind the app's download buttons too."""
+    from engine.report.builder import report_input
 
     data = _read_answers(args.answers)
     answers = data.get("answers", data)
-    book = None
+    analysis = None
     if args.orders:
         from engine.ingest import ingest
+        from engine.shop import open_shop
 
         book = ingest(Path(args.orders).read_bytes(), Path(args.orders).name)
-    # With orders, the scores use the data where it exists and the answers are compared with it.
-    result = diagnose(answers, args.lang,
-                      data=book if book is not None and book.report.has_customers else None)
-    report: dict[str, Any] = {
-        "client": args.client or data.get("client") or "",
-        "created_at": data.get("created_at"),
-        "diagnosis": result.to_json(),
-        "cta": {"text": args.cta_text, "url": args.cta_url},
-    }
-    if book is not None:
-        from engine.report.from_orders import plan_section, sections
-
-        report.update(sections(book, args.lang, args.lists))
-        if book.report.has_customers:
-            plan, assumptions = plan_section(book, answers, args.lang)
-            if plan:
-                report.update(plan=plan, assumptions=assumptions)
-    return report
+        analysis = open_shop(book, settings=getattr(args, "settings", None))
+    return report_input(analysis, answers, args.lang, lists=args.lists,
+                        client=args.client or data.get("client") or "",
+                        cta={"text": args.cta_text, "url": args.cta_url},
+                        created_at=data.get("created_at"))
 
 
 def run(args: argparse.Namespace) -> int:

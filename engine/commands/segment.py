@@ -1,7 +1,9 @@
 """`python -m engine segment FILE --json`: the ingest figures plus the customer analysis.
 
-Prints book.summary() and repeat_rate, f2_rate (90 days), active_customers, rfm segments,
-clusters, k, cpm, ranks and dormant_high_value. `customers` is the number of customers analysed
+Prints book.summary() and repeat_rate (the diagnosis's: last 12 months' buyers), repeat_rate_all
+(every customer, whole history), f2_rate (90 days), active_customers, rfm segments, clusters, k,
+cpm, ranks, dormant_high_value and `figures` (every figure under its engine.figures name), all
+read from one engine.shop.ShopAnalysis as the pages are. `customers` is the number of customers analysed
 (known buyers with an order before the reference date; guest orders are excluded and counted in
 `guest_orders`), so the RFM, cluster, CPM and rank counts each sum to it; the reader's own count
 stays in `customers_in_file`. A file without a buyer column prints the ingest figures, null
@@ -37,23 +39,23 @@ def run(args: argparse.Namespace) -> int:
     from engine.ingest import ingest  # the reader is its own module; imported when used
 
     book = ingest(_read(args.file), Path(args.file).name)
-    relationship = None
+    customer_file = None
     if args.customers:
-        from engine.analysis.relationship import read_customer_file
-
-        relationship = read_customer_file(_read(args.customers), Path(args.customers).name)
+        customer_file = (_read(args.customers), Path(args.customers).name)
     out = book.summary()
     try:
-        from engine.analysis.summary import analyse_book  # sklearn: only when needed
+        from engine.analysis.summary import segment_figures  # sklearn: only when needed
+        from engine.shop import open_shop
 
-        out.update(analyse_book(book, as_of=args.as_of, k=args.k, relationship=relationship,
-                                lang=args.lang))
+        analysis = open_shop(book, as_of=args.as_of, k=args.k, customer_file=customer_file,
+                             settings=getattr(args, "settings", None))
+        out.update(segment_figures(analysis, args.lang))
     except KarteError as exc:
         if not exc.key.startswith("analysis.error.no_"):
             raise
-        out.update({key: None for key in ("repeat_rate", "f2_rate", "active_customers", "rfm",
-                                          "clusters", "k", "cpm", "ranks",
-                                          "dormant_high_value")})
+        out.update({key: None for key in ("repeat_rate", "repeat_rate_all", "f2_rate",
+                                          "active_customers", "rfm", "clusters", "k", "cpm",
+                                          "ranks", "dormant_high_value")})
         out["analysis_unavailable"] = {"key": exc.key, "message": exc.message(args.lang)}
     print(json.dumps(out, ensure_ascii=False))
     return 0
