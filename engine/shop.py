@@ -185,8 +185,13 @@ class ShopAnalysis:
     def clusters(self) -> clusters_mod.ClusterResult:
         def fit() -> clusters_mod.ClusterResult:
             self.fits["clusters"] += 1
-            return clusters_mod.fit_clusters(self.customers, k=self.params.k,
-                                             seed=self.params.seed)
+            # Rows in the order of their features, not of their ids: the ids of name + phone
+            # keys are salted per session, and KMeans' random starts follow the row order.
+            # Customers with equal features are interchangeable, so the fit is the same for
+            # every salt and every order of the file.
+            table = self.customers
+            ordered = table.sort_values(clusters_mod.FEATURES, kind="mergesort")
+            return clusters_mod.fit_clusters(ordered, k=self.params.k, seed=self.params.seed)
         return self._part("clusters", (self.params.k, self.params.seed), fit, variants=True)
 
     # --- retention, dormant, data figures ---------------------------------------------------------

@@ -14,7 +14,6 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from engine.i18n import t
 from engine.report.from_orders import LIST_CHOICES, plan_section, sections
 from engine.shop import ShopAnalysis, diagnosis_of, plan_of
 
@@ -34,7 +33,7 @@ def comparison_table(rows: list[Mapping[str, Any]] | None) -> list[dict[str, Any
 def plan_actions(plan: list) -> list[dict[str, Any]]:
     """The plan's rows as the report's action cards (step, title, why, first step, ★)."""
     return [{"step": row.step, "title": row.title, "why": row.why, "area": row.area,
-             "first_step": row.first_step, "top": row.top, "id": row.id} for row in plan]
+             "first_step": row.first_step, "top": row.top} for row in plan]
 
 
 def report_input(analysis: ShopAnalysis | None, answers: Mapping[str, Any], lang: str = "ja",
@@ -89,11 +88,6 @@ def save_record(report: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[s
     figures = {k: v for k, v in (report.get("figures") or {}).items() if v is not None}
     record["data_kpis"] = figures or None
     return record
-
-
-def note_texts(report: Mapping[str, Any], lang: str) -> list[str]:
-    """The notes of a report input (parts left out and why) as sentences."""
-    return [t(f"report.note.{n}", lang) for n in report.get("notes", [])]
 
 
 __all__ = ["comparison_table", "plan_actions", "report_input", "save_record"]
