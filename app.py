@@ -2,6 +2,7 @@
 import streamlit as st
 
 from engine.i18n import LANGUAGES
+from ui.analysis import settings
 from ui.state import lang
 from ui.text import tr
 
@@ -9,6 +10,7 @@ st.set_page_config(page_title="通販カルテ", page_icon=":material/stethoscop
                    initial_sidebar_state="auto")
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+settings()  # the rule files, read once per server here; every analysis gets them from ui.analysis
 
 
 def _switch_language() -> None:

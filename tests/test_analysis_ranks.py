@@ -64,9 +64,9 @@ def test_customer_file_without_a_key_or_columns_is_a_user_error():
 
 
 def test_sample_shop_customer_file_joins_on_the_readers_keys():
-    ingest = pytest.importorskip("engine.ingest").ingest
-    samples = pytest.importorskip("engine.samples")
+    from engine import samples
     from engine.analysis import customers
+    from engine.ingest import ingest
 
     book = ingest(*samples.generate("cosmetics"))
     table = customers.customer_table(book.orders)

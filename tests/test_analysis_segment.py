@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from analysis_helpers import make_book, random_orders
 from engine.analysis.summary import analyse_book
@@ -50,20 +49,11 @@ def test_small_shop_explains_why_there_are_no_clusters():
     assert sum(out["rfm"]["segments"].values()) == 2
 
 
-def _has_ingest() -> bool:
-    try:
-        from engine.ingest import ingest  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 CSV = ("注文番号,会員ID,注文日,合計金額\n" + "".join(
     f"{i},M{i % 40:03d},2024/{1 + i % 12}/{1 + i % 27},{1000 + (i * 37) % 9000}\n"
     for i in range(300)))
 
 
-@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
 def test_cli_segment_json(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_bytes(CSV.encode("cp932"))
@@ -80,7 +70,6 @@ def test_cli_segment_json(tmp_path):
     assert sum(out["cpm"].values()) == 40
 
 
-@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
 def test_cli_file_without_buyers_gives_figures_and_the_reason(tmp_path, capsys):
     from engine.cli import main
 
@@ -93,7 +82,6 @@ def test_cli_file_without_buyers_gives_figures_and_the_reason(tmp_path, capsys):
     assert "購入者" in out["analysis_unavailable"]["message"]
 
 
-@pytest.mark.skipif(not _has_ingest(), reason="engine.ingest.ingest is not written yet")
 def test_cli_as_of_and_k(tmp_path, capsys):
     from engine.cli import main
 

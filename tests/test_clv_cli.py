@@ -1,14 +1,12 @@
-"""Specification of `python -m engine clv FILE --json` (needs engine.ingest to read files)."""
+"""Specification of `python -m engine clv FILE --json`."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
 
 from engine.cli import main
 
-pytest.importorskip("engine.ingest")
 CDNOW_CSV = Path(__file__).parent / "data" / "cdnow_sample.csv"
 
 

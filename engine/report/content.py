@@ -122,10 +122,8 @@ def _lookup(key: str, lang: str, default: Any) -> Any:
 
 def _kpi_display(key: str, value: Any, lang: str) -> str | None:
     """The diagnosis's own way of writing a KPI (¥1,234 / 12.3% / 2.1倍), when it knows it."""
-    try:
-        from engine.kpis import KPI_FORMATS, format_value
-    except ImportError:  # the diagnosis module is optional for the report
-        return None
+    from engine.kpis import KPI_FORMATS, format_value
+
     if key not in KPI_FORMATS or value is None:
         return None
     return format_value(value, KPI_FORMATS[key], lang)
