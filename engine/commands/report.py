@@ -21,7 +21,8 @@ FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="write the report (.html or .xlsx)")
     parser.add_argument("answers", help='answers JSON: {"answers": {question_id: value}}')
-    parser.add_argument("--orders", default=None, help="order export to add the customer analysis")
+    parser.add_argument("--orders", nargs="+", default=None,
+                        help="order export(s) to add the customer analysis")
     parser.add_argument("--lists", choices=LIST_CHOICES, default="none",
                         help="customer lists to include in the workbook (needs --orders)")
     parser.add_argument("--out", required=True, help="output file, .html or .xlsx")
@@ -50,9 +51,9 @@ def build_input(args: argparse.Namespace) -> dict[str, Any]:
     answers = data.get("answers", data)
     book = None
     if args.orders:
-        from engine.ingest import ingest
+        from engine.commands._files import read_orders
 
-        book = ingest(Path(args.orders).read_bytes(), Path(args.orders).name)
+        book = read_orders(args.orders)
     # With orders, the scores use the data where it exists and the answers are compared with it.
     result = diagnose(answers, args.lang,
                       data=book if book is not None and book.report.has_customers else None)
