@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from engine.i18n import t
+from ui.data import Source
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 JAN = "注文番号,会員ID,受注日,金額\n1,A,2024/1/5,1000\n2,B,2024/1/20,700\n".encode("cp932")
@@ -22,7 +23,6 @@ def test_two_overlapping_files_are_read_as_one_shop():
     # the state ui.data.use_uploads leaves behind
     at.session_state["source_bytes"] = JAN
     at.session_state["source_extra"] = [(FEB, "feb.csv")]
-    from ui.data import Source
     at.session_state["source"] = Source("upload", "jan.csv + feb.csv", "jan+feb", files=("jan.csv", "feb.csv"))
     at.run()
     assert not at.exception
