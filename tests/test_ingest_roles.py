@@ -54,3 +54,8 @@ def test_unsure_reading_says_so_and_the_mapping_step_stars_every_needed_field():
     insp = inspect(data, "x.csv")
     starred = {f for f, g in insp.fields.items() if g.required}
     assert {"order_date", "order_total", "amount", "unit_price", "member_id", "email"} <= starred
+
+
+def test_purchase_amount_is_not_mistaken_for_a_payment_column():
+    # 購入金額 contains the characters of 入金 (payment received): still the amount
+    assert recognise(["購入日", "購入金額"]).columns["amount"] == ("購入金額",)
