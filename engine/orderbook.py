@@ -50,6 +50,10 @@ class IngestReport:
     sheets: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> source column
     notices: list[str] = field(default_factory=list)        # message keys to show the user
+    # what the page shows beside the figures: "match" (preset, found / missing columns, share),
+    # "no_buyer" {orders, revenue}, "identical_rows", "files" and "overlap_orders" when several
+    # files were combined, "refund_rule", "unsure" (fields the reader guessed), "notice_params"
+    details: dict[str, Any] = field(default_factory=dict)
 
     def reconciles(self) -> bool:
         return self.rows_in == self.rows_kept + sum(self.rows_dropped.values())

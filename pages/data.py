@@ -24,9 +24,10 @@ st.caption(tr("ui.data.intro"))
 
 upload_col, sample_col = st.columns([3, 2])
 with upload_col:
-    uploaded = st.file_uploader(tr("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx"])
-    if uploaded is not None:
-        data.use_upload(uploaded.getvalue(), uploaded.name)
+    uploaded = st.file_uploader(tr("ui.data.upload"), type=["csv", "tsv", "txt", "xlsx"],
+                                accept_multiple_files=True, help=tr("ui.data.upload_help"))
+    if uploaded:
+        data.use_uploads([(f.getvalue(), f.name) for f in uploaded])
 with sample_col.container(border=True):
     shop = st.selectbox(tr("ui.data.sample_shop"), samples.SHOPS,
                         format_func=lambda s, lg=lang(): samples.shop_label(s, lg))
@@ -55,6 +56,8 @@ if mapping_open or src.mapping:
     views.mapping_step(None)
 try:
     book = views.read_book()
+    if book.report.details.get("unsure") and not (mapping_open or src.mapping):
+        views.mapping_step(None)   # the reader guessed: its best guesses, to confirm
 except IngestError as exc:
     st.error(exc.message(lang()))
     if exc.key in LAYOUT_ERRORS and not (mapping_open or src.mapping):

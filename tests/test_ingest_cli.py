@@ -48,3 +48,15 @@ def test_unanalysable_file_exit_2_with_message(tmp_path):
     proc = run("--lang", "ja", "ingest", str(path), "--json")
     assert proc.returncode == 2 and proc.stdout == ""
     assert "HTML" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_several_files_at_once(tmp_path):
+    jan, feb = tmp_path / "jan.csv", tmp_path / "feb.csv"
+    jan.write_text("注文番号,会員ID,受注日,金額\n1,A,2024/1/5,1000\n2,B,2024/1/20,700\n", encoding="utf-8")
+    feb.write_text("注文番号,会員ID,受注日,金額\n2,B,2024/1/20,700\n3,A,2024/2/3,300\n", encoding="utf-8")
+    proc = run("ingest", str(jan), str(feb), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # order 2 is in both files: counted once
+    assert (out["orders"], out["customers"], out["revenue"]) == (3, 2, 2000)
+    assert out["rows_in"] == 4 and out["rows_dropped"] == {"in_other_file": 1}

@@ -1,4 +1,5 @@
-"""One realistic export per platform: detected, and its orders, customers and revenue exact.
+"""One export per platform, written from its real header: detected, and its orders, customers,
+revenue and row accounting exact (the other platforms are in test_ingest_platforms.py).
 
 Every expected figure is computed by hand in the comments next to the rows.
 """
@@ -8,9 +9,8 @@ import pandas as pd
 import pytest
 
 from engine.ingest import ingest, list_presets
-from ingest_files import (AMAZON_HEADER, BASE_HEADER, COLORME_HEADER, ECUBE_HEADER,
-                          FUTURESHOP_HEADER, MAKESHOP_HEADER, NEXT_ENGINE_HEADER, RAKUTEN_HEADER,
-                          RAKUTEN_OLD_HEADER, SHOPIFY_HEADER, UCI_HEADER, YAHOO_HEADER, table)
+from ingest_files import (AMAZON_HEADER, AMAZON_ORDER_REPORT_HEADER, ECUBE_HEADER, RAKUTEN_HEADER,
+                          RAKUTEN_OLD_HEADER, SHOPIFY_HEADER, UCI_HEADER, table)
 
 SALT = b"test-session"
 
@@ -37,9 +37,10 @@ def no_personal_data(book, *values):
 
 def test_every_platform_has_a_preset():
     ids = {p.id for p in list_presets()}
-    assert {"shopify", "rakuten_rms", "rakuten_rms_old", "amazon_all_orders", "ecube", "base",
-            "yahoo", "futureshop", "makeshop", "colorme", "next_engine", "uci_online_retail",
-            "generic"} <= ids
+    assert {"shopify", "rakuten_rms", "rakuten_rms_old", "amazon_all_orders", "amazon_order_report",
+            "ecube", "ecube3", "ecube2", "base", "yahoo", "yahoo_items", "futureshop", "makeshop",
+            "colorme", "next_engine", "next_engine_detail", "next_engine_delivery",
+            "uci_online_retail", "generic"} <= ids
     assert list_presets()[-1].id == "generic"
 
 
@@ -198,90 +199,6 @@ def test_ecube_nonproduct_lines_guest_and_statuses():
     assert "お中元ギフト①セット" in set(book.lines["product"])
 
 
-def test_base_every_row_totals():
-    def row(oid, when, email, item, price, qty, total, status="対応済"):
-        return {"注文ID": oid, "注文日時": when, "氏名(姓)": "木村", "氏名(名)": "咲", "電話番号": "080-0000-0004",
-                "メールアドレス": email, "商品名": item, "バリエーション": "M", "価格": price, "数量": qty,
-                "合計金額": total, "発送状況": status}
-    rows = [row("A1", "2024-04-01 10:00:00", "saki@example.com", "ニット", "3000", "2", "6600"),
-            row("A1", "2024-04-01 10:00:00", "saki@example.com", "送料", "600", "1", "6600"),
-            row("A2", "2024-04-02 10:00:00", "saki@example.com", "ニット", "3000", "1", "3300", "キャンセル"),
-            row("A3", "2024-05-01 10:00:00", "SAKI@example.com", "靴下", "2200", "1", "2200")]
-    book = ingest(table(BASE_HEADER, rows), "base_orders.csv", salt=SALT)
-    check(book, fmt="base", orders=2, customers=1, revenue=8800, rows_in=4, rows_kept=3,
-          dropped={"cancelled": 1})
-
-
-def test_yahoo_joined_order_and_item_file():
-    def row(oid, when, status, email, line, item, price, qty, total):
-        return {"OrderId": oid, "OrderTime": when, "OrderStatus": status, "BillLastName": "松本",
-                "BillFirstName": "健", "BillPhoneNumber": "09000000005", "BillMailAddress": email,
-                "TotalPrice": total, "Total": total, "LineId": line, "ItemId": item, "Title": item,
-                "UnitPrice": price, "Quantity": qty, "LineSubTotal": str(int(price) * int(qty))}
-    rows = [row("store-10000001", "2024/06/01 10:00:00", "5", "a@example.ne.jp", "1", "tea", "1500", "2", "4400"),
-            row("store-10000001", "2024/06/01 10:00:00", "5", "a@example.ne.jp", "2", "cup", "1400", "1", "4400"),
-            row("store-10000002", "2024/06/02 10:00:00", "4", "a@example.ne.jp", "1", "tea", "1500", "1", "1500"),
-            row("store-10000003", "2024/06/03 10:00:00", "2", "b@example.ne.jp", "1", "cup", "1100", "1", "1100")]
-    book = ingest(table(YAHOO_HEADER, rows), "yahoo.csv", salt=SALT)
-    check(book, fmt="yahoo", orders=2, customers=2, revenue=5500, rows_in=4, rows_kept=3,
-          dropped={"cancelled": 1})
-
-
-def test_futureshop_member_id_and_return():
-    rows = [{"受注コード": "FS-1", "注文日時": "2024/03/01 10:00:00", "会員ID": "M001", "メールアドレス": "k@example.jp",
-             "商品番号": "P1", "商品名": "石鹸", "数量": "2", "単価": "1500", "合計金額": "5000", "受注ステータス": "発送済"},
-            {"受注コード": "FS-1", "注文日時": "2024/03/01 10:00:00", "会員ID": "M001", "メールアドレス": "k@example.jp",
-             "商品番号": "P2", "商品名": "タオル", "数量": "1", "単価": "2000", "合計金額": "5000", "受注ステータス": "発送済"},
-            {"受注コード": "FS-2", "注文日時": "2024/03/02 10:00:00", "会員ID": "", "メールアドレス": "g@example.jp",
-             "商品番号": "P2", "商品名": "タオル", "数量": "1", "単価": "2000", "合計金額": "2000", "受注ステータス": "返品"}]
-    book = ingest(table(FUTURESHOP_HEADER, rows, encoding="cp932"), "fs.csv", salt=SALT)
-    check(book, fmt="futureshop", orders=1, customers=1, revenue=5000, rows_in=3, rows_kept=2,
-          dropped={"returned": 1})
-    assert book.orders["customer_id"].tolist() == ["M001"]
-
-
-def test_makeshop_date_only_and_cancel_status():
-    def row(day, oid, status, item, price, qty, total):
-        return {"日付": day, "注文時間": "103309", "注文番号": oid, "処理状況": status, "注文者": "井上 真",
-                "会員ID": "ms-77", "メールアドレス": "m@example.jp", "商品名": item, "数量": qty,
-                "販売価格": price, "合計金額": total}
-    rows = [row("2022/8/10", "P171323551145213731", "配送", "帽子", "1000", "2", "3000"),
-            row("2022/8/10", "P171323551145213731", "配送", "送料", "1000", "1", "3000"),
-            row("2022/8/11", "P171323551145213732", "注文キャンセル", "帽子", "1000", "1", "1000"),
-            row("2022/8/12", "P171323551145213733", "配送", "帽子", "1000", "1", "1000")]
-    book = ingest(table(MAKESHOP_HEADER, rows, encoding="cp932"), "makeshop.csv", salt=SALT)
-    check(book, fmt="makeshop", orders=2, customers=1, revenue=4000, rows_in=4, rows_kept=3,
-          dropped={"cancelled": 1})
-    assert book.summary()["date_min"] == "2022-08-10"
-
-
-def test_colorme_sales():
-    rows = [{"売上ID": "1001", "受注日": "2024-10-01 10:00:00", "顧客ID": "c1", "商品名": "器", "販売価格": "2500",
-             "販売個数": "2", "合計金額": "5500"},
-            {"売上ID": "1001", "受注日": "2024-10-01 10:00:00", "顧客ID": "c1", "商品名": "箸", "販売価格": "500",
-             "販売個数": "1", "合計金額": "5500"},
-            {"売上ID": "1002", "受注日": "2024-10-02 10:00:00", "顧客ID": "c1", "商品名": "器", "販売価格": "2500",
-             "販売個数": "1", "合計金額": "2500", "キャンセル": "キャンセル"},
-            {"売上ID": "1003", "受注日": "2024-10-03 10:00:00", "顧客ID": "c2", "商品名": "箸", "販売価格": "1500",
-             "販売個数": "1", "合計金額": "1500"}]
-    book = ingest(table(COLORME_HEADER, rows, encoding="cp932"), "colorme.csv", salt=SALT)
-    check(book, fmt="colorme", orders=2, customers=2, revenue=7000, rows_in=4, rows_kept=3,
-          dropped={"cancelled": 1})
-
-
-def test_next_engine_generic_order_csv():
-    def row(oid, email, item, price, qty, total):
-        return {"店舗伝票番号": oid, "受注日": "2024/09/01 10:00:00", "受注名": "小林 誠", "受注電話番号": "09000000006",
-                "受注メールアドレス": email, "合計金額": total, "商品名": item, "商品コード": item[:2],
-                "商品価格": price, "受注数量": qty}
-    rows = [row("NE-1", "kobayashi@example.jp", "そば 2食", "1500", "2", "3300"),
-            row("NE-1", "kobayashi@example.jp", "つゆ", "300", "1", "3300"),
-            row("NE-2", "Kobayashi@Example.jp", "そば 2食", "1500", "1", "2200")]
-    book = ingest(table(NEXT_ENGINE_HEADER, rows, encoding="cp932"), "ne.csv", salt=SALT)
-    check(book, fmt="next_engine", orders=2, customers=1, revenue=5500, rows_in=3, rows_kept=3,
-          dropped={})
-
-
 def test_uci_online_retail_cancel_invoices_and_postage():
     rows = [
         ["536365", "85123A", "WHITE HANGING HEART T-LIGHT HOLDER", "6", "12/1/2010 8:26", "2.55", "17850.0", "United Kingdom"],  # 15.30
@@ -289,18 +206,19 @@ def test_uci_online_retail_cancel_invoices_and_postage():
         ["536365", "POST", "POSTAGE", "1", "12/1/2010 8:26", "18.00", "17850.0", "United Kingdom"],  # 18.00, not a product
         ["C536379", "D", "Discount", "-1", "12/1/2010 9:41", "27.50", "14527.0", "United Kingdom"],  # invoice_cancel
         ["536380", "22961", "JAM MAKING SET PRINTED", "-3", "12/1/2010 9:45", "1.45", "17809.0", "United Kingdom"],  # negative_quantity
-        ["536381", "22139", "RETROSPOT TEA SET CERAMIC 11 PC", "2", "12/1/2010 9:41", "4.95", "", "United Kingdom"],  # 9.90, no customer
+        ["536381", "22139", "RETROSPOT TEA SET CERAMIC 11 PC", "2", "12/1/2010 9:41", "4.95", "", "United Kingdom"],  # 9.90, no customer -> no_buyer
         ["536382", "22139", "RETROSPOT TEA SET CERAMIC 11 PC", "1", "12/2/2010 10:00", "4.95", "17850", "United Kingdom"],  # 4.95
     ]
     data = table(UCI_HEADER, [dict(zip(UCI_HEADER, r)) for r in rows])
     book = ingest(data, "Online Retail.csv")
-    # 15.30 + 20.34 + 18.00 + 9.90 + 4.95 = 68.49; the only known customer is 17850
-    check(book, fmt="uci_online_retail", orders=3, customers=1, revenue=68.49, rows_in=7,
-          rows_kept=5, dropped={"invoice_cancel": 1, "negative_quantity": 1})
+    # kept: 15.30 + 20.34 + 18.00 + 4.95 = 58.59, all customer 17850; 536381 (9.90) has no buyer
+    check(book, fmt="uci_online_retail", orders=2, customers=1, revenue=58.59, rows_in=7,
+          rows_kept=4, dropped={"invoice_cancel": 1, "negative_quantity": 1, "no_buyer": 1})
     o = book.orders.set_index("order_id")
     assert o.loc["536365", "n_products"] == 2
     assert o.loc["536365", "customer_id"] == o.loc["536382", "customer_id"] == "17850"
-    assert pd.isna(o.loc["536381", "customer_id"])
+    assert "536381" not in o.index
+    assert book.report.details["no_buyer"] == {"orders": 1, "revenue": 9.90}
     assert book.summary()["date_min"] == "2010-12-01" and book.summary()["date_max"] == "2010-12-02"
 
 
@@ -319,12 +237,14 @@ def test_generic_synonyms_fullwidth_amounts_and_japanese_dates():
         "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-09"]
 
 
-def test_generic_without_order_id_each_row_is_an_order():
+def test_generic_without_order_id_identical_rows_are_separate_purchases():
     data = "date,customer_id,amount\n2024-01-01,a,100\n2024-01-01,a,100\n2024-01-02,b,50\n,,\n"
     book = ingest(data.encode(), "simple.csv")
-    # the second row is an exact duplicate; the last is blank
-    check(book, fmt="generic", orders=2, customers=2, revenue=150, rows_in=4, rows_kept=2,
-          dropped={"blank_row": 1, "duplicate_row": 1})
+    # no order id: the second row is a second purchase of 100 on the same day; the last is blank
+    check(book, fmt="generic", orders=3, customers=2, revenue=250, rows_in=4, rows_kept=3,
+          dropped={"blank_row": 1})
+    assert book.report.details["identical_rows"] == 1
+    assert "ingest.notice.identical_rows_kept" in book.report.notices
 
 
 def test_uci_online_retail_as_the_original_xlsx():

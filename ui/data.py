@@ -15,7 +15,7 @@ from typing import Callable
 import streamlit as st
 
 from engine import samples
-from engine.ingest import Inspection, ingest, inspect
+from engine.ingest import Inspection, ingest, ingest_files, inspect
 from engine.orderbook import OrderBook
 
 MAX_UPLOAD_BYTES = 2000 * 1024 * 1024  # keep in step with server.maxUploadSize
@@ -31,6 +31,7 @@ class Source:
     format: str | None = None
     sheet: str | None = None
     mapping: tuple[tuple[str, str], ...] = field(default=())
+    files: tuple[str, ...] = field(default=())   # upload names when several files were given
 
 
 def mappings_dir() -> Path:
@@ -54,17 +55,30 @@ def file_bytes() -> bytes | None:
 
 
 def use_upload(data: bytes, filename: str) -> None:
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    use_uploads([(data, filename)])
+
+
+def use_uploads(files: list[tuple[bytes, str]]) -> None:
+    """One or several files of one shop; the first is what the mapping step previews."""
+    if not files:
+        return
+    h = hashlib.blake2b(digest_size=16)
+    for data, name in files:
+        h.update(hashlib.blake2b(data, digest_size=16).digest() + name.encode("utf-8"))
+    digest = h.hexdigest()
     current = source()
     if current and current.kind == "upload" and current.digest == digest:
         return
-    st.session_state.source_bytes = data
-    st.session_state.source = Source("upload", filename, digest)
+    st.session_state.source_bytes = files[0][0]
+    st.session_state.source_extra = list(files[1:])
+    st.session_state.source = Source("upload", " + ".join(n for _, n in files), digest,
+                                     files=tuple(n for _, n in files))
 
 
 def use_sample(shop_id: str) -> None:
     data, filename = _sample_file(shop_id)
     st.session_state.source_bytes = data
+    st.session_state.source_extra = []
     st.session_state.source = Source("sample", filename, f"sample:{shop_id}")
     st.session_state.sample_shop = shop_id
 
@@ -89,7 +103,7 @@ def update_source(**changes) -> None:
 
 
 def clear() -> None:
-    for key in ("source", "source_bytes", "sample_shop"):
+    for key in ("source", "source_bytes", "source_extra", "sample_shop"):
         st.session_state.pop(key, None)
 
 
@@ -101,10 +115,13 @@ def _sample_file(shop_id: str) -> tuple[bytes, str]:
 # Large and read-only: one shared object per file instead of a pickled copy per call.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _read(src: Source, salt: bytes, _data: bytes,
-          _progress: Callable[[str, float], None] | None = None) -> OrderBook:
-    return ingest(_data, src.name, format=src.format, sheet=src.sheet,
-                  mapping=dict(src.mapping) or None, salt=salt, max_bytes=MAX_UPLOAD_BYTES,
-                  progress=_progress)
+          _progress: Callable[[str, float], None] | None = None,
+          _extra: tuple[tuple[bytes, str], ...] = ()) -> OrderBook:
+    options = dict(format=src.format, sheet=src.sheet, mapping=dict(src.mapping) or None,
+                   salt=salt, max_bytes=MAX_UPLOAD_BYTES, progress=_progress)
+    if _extra:   # several files of one shop: the digest in `src` covers all of them
+        return ingest_files([(_data, src.files[0]), *_extra], **options)
+    return ingest(_data, src.name, **options)
 
 
 def book(progress: Callable[[str, float], None] | None = None) -> OrderBook | None:
@@ -112,7 +129,8 @@ def book(progress: Callable[[str, float], None] | None = None) -> OrderBook | No
     src, data = source(), file_bytes()
     if src is None or data is None:
         return None
-    return _read(src, session_salt(), data, progress)
+    extra = tuple(st.session_state.get("source_extra") or ())
+    return _read(src, session_salt(), data, progress, extra)
 
 
 def book_key() -> tuple:
@@ -135,4 +153,5 @@ def book_or_sample(shop_id: str = "cosmetics") -> tuple[OrderBook, tuple, bool]:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def inspection(digest: str, name: str, sheet: str | None, _data: bytes) -> Inspection:
-    return inspect(_data, name, sheet=sheet, max_bytes=MAX_UPLOAD_BYTES)
+    # several files: the mapping is chosen on the first, and applies to each
+    return inspect(_data, name.split(" + ")[0], sheet=sheet, max_bytes=MAX_UPLOAD_BYTES)

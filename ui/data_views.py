@@ -79,8 +79,9 @@ def summary_section(book: OrderBook, presets: dict[str, Preset]) -> None:
     summary = book.summary()
     st.success(tr("ui.data.loaded", name=src.name if src.kind == "upload"
                   else samples.shop_label(st.session_state.get("sample_shop", ""), lang())))
+    params = report.details.get("notice_params", {})
     for notice in report.notices:
-        st.warning(tr(notice))
+        st.warning(tr(notice, **params.get(notice, {})))
 
     fmt_label = (presets[report.format].label(lang()) if report.format in presets
                  else tr("ui.data.custom_mapping"))
@@ -92,6 +93,7 @@ def summary_section(book: OrderBook, presets: dict[str, Preset]) -> None:
     c1.metric(tr("ui.data.orders"), orders(summary["orders"]))
     c2.metric(tr("ui.data.customers"), count(summary["customers"]))
     c3.metric(tr("ui.data.revenue"), yen(summary["revenue"]))
+    _match_and_files(report, presets)
 
     dropped = sum(report.rows_dropped.values())
     st.subheader(tr("ui.data.rows_title"))
@@ -111,3 +113,24 @@ def summary_section(book: OrderBook, presets: dict[str, Preset]) -> None:
         if sheet != report.sheet:
             data.update_source(sheet=sheet)
             st.rerun()
+
+
+def _match_and_files(report, presets: dict[str, Preset]) -> None:
+    """Which columns made the platform match, its refund rule, and each file when combined."""
+    details = report.details
+    match = details.get("match")
+    rule = details.get("refund_rule", {}).get(lang()) or ""
+    if match or rule:
+        with st.expander(tr("ui.data.match_title"), expanded=bool(match and match["missing"])):
+            if match:
+                label = presets[match["preset"]].label(lang()) if match["preset"] in presets else match["preset"]
+                st.markdown(tr("ui.data.match_share", preset=label, share=f"{match['share']:.0%}",
+                               found=", ".join(match["found"]) or "—",
+                               missing=", ".join(match["missing"]) or "—"))
+            if rule:
+                st.caption(tr("ui.data.refund_rule", rule=rule))
+    if details.get("files"):
+        st.dataframe([{tr("ui.data.file"): f["name"], tr("ingest.format_label"): f["format"],
+                       tr("ingest.rows_in"): f["rows_in"], tr("ui.data.orders"): f["orders"],
+                       tr("ui.data.in_other_file"): f["orders_in_other_file"]}
+                      for f in details["files"]], hide_index=True)

@@ -17,7 +17,7 @@ from engine.i18n import t
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("clv", help="fit BG/NBD and Gamma-Gamma on an order file")
-    parser.add_argument("file", type=Path, help="order export (CSV, TSV or Excel)")
+    parser.add_argument("file", nargs="+", type=Path, help="order export(s) (CSV, TSV or Excel)")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--calibration-end", default=None, metavar="DATE",
                         help="last day of the calibration period (default: last order date)")
@@ -27,9 +27,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.ingest import ingest  # imported here: the other commands must not need it
+    from engine.commands._files import read_orders
 
-    book = ingest(args.file.read_bytes(), args.file.name)
+    book = read_orders(args.file)
     if not book.report.has_customers:
         raise KarteError("clv.unavailable.no_customers")
     fit = fit_clv(book.orders, calibration_end=args.calibration_end,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from engine.diagnosis import Diagnosis, diagnose
@@ -59,7 +58,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("answers", metavar="ANSWERS.json",
                         help=t("diagnosis.cli.help_answers", "en"))
     parser.add_argument("--json", action="store_true", help=t("diagnosis.cli.help_json", "en"))
-    parser.add_argument("--orders", metavar="FILE", default=None,
+    parser.add_argument("--orders", metavar="FILE", nargs="+", default=None,
                         help="order export (CSV, TSV or Excel) to check the answers against")
     parser.add_argument("--as-of", dest="as_of", default=None,
                         help="reference date YYYY-MM-DD for --orders (default: the day after "
@@ -132,11 +131,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), ensure_ascii=False) if args.json
               else summary(result, args.lang))
         return 0
-    from engine.ingest import ingest
+    from engine.commands._files import read_orders
     from engine.shop import open_shop
 
-    path = Path(args.orders)
-    book = ingest(path.read_bytes(), path.name)
+    book = read_orders(args.orders)
     analysis = open_shop(book, as_of=args.as_of, settings=getattr(args, "settings", None))
     result = analysis.diagnose(answers, args.lang)
     plan = analysis.plan(answers, lang=args.lang)

@@ -22,7 +22,8 @@ FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("report", help="write the report (.html or .xlsx)")
     parser.add_argument("answers", help='answers JSON: {"answers": {question_id: value}}')
-    parser.add_argument("--orders", default=None, help="order export to add the customer analysis")
+    parser.add_argument("--orders", nargs="+", default=None,
+                        help="order export(s) to add the customer analysis")
     parser.add_argument("--lists", choices=LIST_CHOICES, default="none",
                         help="customer lists to include in the workbook (needs --orders)")
     parser.add_argument("--out", required=True, help="output file, .html or .xlsx")
@@ -52,11 +53,10 @@ def build_input(args: argparse.Namespace) -> dict[str, Any]:
     answers = data.get("answers", data)
     analysis = None
     if args.orders:
-        from engine.ingest import ingest
+        from engine.commands._files import read_orders
         from engine.shop import open_shop
 
-        book = ingest(Path(args.orders).read_bytes(), Path(args.orders).name)
-        analysis = open_shop(book, settings=getattr(args, "settings", None))
+        analysis = open_shop(read_orders(args.orders), settings=getattr(args, "settings", None))
     return report_input(analysis, answers, args.lang, lists=args.lists,
                         client=args.client or data.get("client") or "",
                         cta={"text": args.cta_text, "url": args.cta_url},

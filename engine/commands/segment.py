@@ -21,7 +21,7 @@ from engine.errors import KarteError
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("segment", help="customer analysis of an order file")
-    parser.add_argument("file", help="order export (CSV, TSV or Excel)")
+    parser.add_argument("file", nargs="+", help="order export(s) (CSV, TSV or Excel)")
     parser.add_argument("--json", action="store_true", help="print JSON (the only output form)")
     parser.add_argument("--as-of", dest="as_of", default=None,
                         help="reference date YYYY-MM-DD (default: the day after the last order)")
@@ -36,9 +36,9 @@ def _read(path: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.ingest import ingest  # the reader is its own module; imported when used
+    from engine.commands._files import read_orders
 
-    book = ingest(_read(args.file), Path(args.file).name)
+    book = read_orders(args.file)
     customer_file = None
     if args.customers:
         customer_file = (_read(args.customers), Path(args.customers).name)

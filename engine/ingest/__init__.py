@@ -18,8 +18,9 @@ from engine.ingest.keys import customer_keys, hash_name_phone, normalise_email, 
 from engine.ingest.mapping import (SavedMapping, columns_from_mapping, find_saved_mapping,
                                    load_saved_mapping, mapping_to_toml, parse_saved_mapping,
                                    preset_for_mapping, save_mapping)
-from engine.ingest.presets import (AMOUNT_FIELDS, FIELDS, REQUIRED_FIELDS, Preset, candidates,
-                                   detect, generic_preset, get_preset, list_presets, resolve)
+from engine.ingest.presets import (AMOUNT_FIELDS, FIELDS, REQUIRED_FIELDS, Match, Preset,
+                                   best_match, candidates, detect, generic_preset, get_preset,
+                                   list_presets, match, resolve)
 from engine.orderbook import OrderBook
 
 PREVIEW_ROWS = 10
@@ -29,8 +30,11 @@ __all__ = [
     "mapping_to_toml", "load_saved_mapping", "parse_saved_mapping", "save_mapping",
     "find_saved_mapping", "SavedMapping", "customer_keys", "normalise_member_id",
     "normalise_email", "hash_name_phone", "REASONS", "ALL_REASONS", "FIELDS", "REQUIRED_FIELDS",
-    "AMOUNT_FIELDS",
+    "AMOUNT_FIELDS", "ingest_files", "Match", "NEEDED_FIELDS", "BUYER_FIELDS",
 ]
+# what the mapping step stars: the date, one amount, and one way to know the buyer
+BUYER_FIELDS: tuple[str, ...] = ("member_id", "email", "name", "phone")
+NEEDED_FIELDS: tuple[str, ...] = (*REQUIRED_FIELDS, *AMOUNT_FIELDS, "order_id", *BUYER_FIELDS)
 
 
 def _check_size(data: bytes, max_bytes: int | None) -> None:
@@ -52,12 +56,51 @@ def ingest(data: bytes, filename: str, *, format: str | None = None, sheet: str 
     if progress is not None:
         progress("ingest.progress.reading", 0.05)
     raw = reader.read(data, filename, sheet)
+    return read_raw(raw, format=format, mapping=mapping, salt=salt, progress=progress)
+
+
+def read_raw(raw: reader.RawTable, *, format: str | None = None,
+             mapping: dict[str, str] | None = None, salt: bytes = b"",
+             progress: Callable[[str, float], None] | None = None) -> OrderBook:
+    """`ingest` after the bytes were read: detection, build, and what the match looked like."""
     columns = list(raw.frame.columns)
     if mapping:
         cols = columns_from_mapping(mapping, columns)
         return build(raw, preset_for_mapping(), salt=salt, progress=progress, cols=cols)
-    preset = get_preset(format) if format else (detect(columns) or generic_preset())
-    return build(raw, preset, salt=salt, progress=progress)
+    found = match(get_preset(format), columns) if format else best_match(columns)
+    preset = found.preset if found else generic_preset()
+    book = build(raw, preset, salt=salt, progress=progress)
+    if found is not None:
+        book.report.details["match"] = found.to_dict()
+    else:
+        unsure = unsure_fields(columns, book.report.mapping)
+        if unsure:
+            book.report.details["unsure"] = unsure
+            book.report.notices.append("ingest.notice.unsure")
+    return book
+
+
+def unsure_fields(columns: list[str], mapping: dict[str, str]) -> list[str]:
+    """Fields a generic read is not sure of: guessed from part of a header, or not found.
+
+    A generic file read without any buyer column, or with a date / amount / buyer only guessed,
+    is worth a look at the mapping step (the page opens it with these guesses).
+    """
+    from engine.ingest.roles import recognise
+
+    weak = set(recognise(columns).weak())
+    out = [f for f in ("order_date", *AMOUNT_FIELDS, *BUYER_FIELDS, "order_id", "status")
+           if f in mapping and f in weak]
+    if not any(f in mapping for f in BUYER_FIELDS):
+        out.append("member_id")
+    return out
+
+
+def ingest_files(files: list[tuple[bytes, str]], **kwargs) -> OrderBook:
+    """Several files of one shop as one `OrderBook` (see engine/ingest/combine.py)."""
+    from engine.ingest.combine import ingest_files as combine
+
+    return combine(files, **kwargs)
 
 
 @dataclass
@@ -102,7 +145,7 @@ def inspect(data: bytes, filename: str, *, sheet: str | None = None,
     for name in FIELDS:
         best = guessed.get(name, (None,))[0]
         fields[name] = FieldGuess(field=name, best=best, candidates=candidates(columns, name),
-                                  required=name in REQUIRED_FIELDS)
+                                  required=name in NEEDED_FIELDS)
     preview = raw.frame.head(PREVIEW_ROWS).astype("str").to_dict("records")
     return Inspection(encoding=raw.encoding, sheet=raw.sheet, sheets=list(raw.sheets),
                       columns=columns, preview=preview,

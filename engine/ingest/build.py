@@ -25,11 +25,14 @@ from engine.ingest.reader import MALFORMED, RawTable
 from engine.orderbook import LINE_COLUMNS, ORDER_COLUMNS, IngestReport, OrderBook
 
 # Drop reasons in the order they are tested; ids are stable (catalogue keys ingest.reason.<id>).
+# `no_buyer` comes last: its orders would otherwise be analysed, so their count and revenue are
+# exactly what the analysis leaves out. `in_other_file` is set when several files are combined.
 REASONS: tuple[str, ...] = (
     "blank_row", "duplicate_row", "no_order_id", "no_date", "invoice_cancel", "cancelled",
-    "returned", "status_invalid", "negative_quantity", "bad_amount",
+    "line_cancelled", "returned", "status_invalid", "negative_quantity", "bad_amount", "no_buyer",
 )
-ALL_REASONS: tuple[str, ...] = (MALFORMED, *REASONS)
+IN_OTHER_FILE = "in_other_file"
+ALL_REASONS: tuple[str, ...] = (MALFORMED, *REASONS, IN_OTHER_FILE)
 EXAMPLES_PER_REASON = 3
 # columns never shown in examples, whatever the platform calls them
 _PERSONAL_WORDS = ("氏名", "お名前", "名前", "姓", "カナ", "フリガナ", "ふりがな", "注文者", "購入者",
@@ -109,13 +112,17 @@ def _per_order(col: Col, order: np.ndarray, usable: np.ndarray, first: np.ndarra
 
 
 def _keys_per_order(fields: dict[str, Col], rule: list[str], salt: bytes,
-                    mask_pattern: str | None, n_orders: int) -> np.ndarray:
+                    mask_pattern: str | None, n_orders: int,
+                    member_none: tuple[str, ...] = ()) -> np.ndarray:
     """Customer key per order (object array, <NA> when none): first step of `rule` available."""
     out = np.full(n_orders, pd.NA, dtype=object)
     for step in rule:
         if step == "member_id":
             col = fields["member_id"]
-            key = normalise_member_id(col.values).to_numpy(dtype=object)[col.codes]
+            ids = normalise_member_id(col.values)
+            if member_none:   # e.g. EC-CUBE 2 writes 0 for a guest: no member, try the e-mail
+                ids = ids.where(~ids.isin(member_none), pd.NA)
+            key = ids.to_numpy(dtype=object)[col.codes]
         elif step == "email":
             col = fields["email"]
             key = normalise_email(col.values, mask_pattern).to_numpy(dtype=object)[col.codes]
@@ -162,6 +169,8 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     """The `OrderBook` of a raw table read with `preset` (or an explicit column mapping `cols`)."""
     frame = raw.frame
     n = len(frame)
+    if preset.needs:   # e.g. a Yahoo item file: no date, no buyer — it needs its order file
+        raise IngestError(preset.needs)
     if n == 0 and raw.malformed == 0:
         raise IngestError("ingest.error.header_only")
     cols = resolve(preset, list(frame.columns)) if cols is None else cols
@@ -181,7 +190,10 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     blank = np.ones(n, dtype=bool)
     for col in every:
         blank &= col.empty
-    dup = pd.Series(row_key(every)).duplicated(keep="first").to_numpy(dtype=bool) & ~blank
+    identical = pd.Series(row_key(every)).duplicated(keep="first").to_numpy(dtype=bool) & ~blank
+    # with an order id an identical row is a copy of a line; without one it is a second purchase
+    # of the same amount on the same day (CDNOW has many), so it is kept and counted
+    dup = identical if "order_id" in cols else np.zeros(n, dtype=bool)
 
     # ---- orders and their order-level cells
     if "order_id" in cols:
@@ -195,7 +207,8 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     usable = ~blank & ~dup & ~no_oid
     first = first_rows(order, usable, n_orders)
     po = {name: _per_order(f.get(name), order, usable, first)
-          for name in ("order_date", "status", "order_total", "refunded", "cancelled_at")}
+          for name in ("order_date", "status", "order_total", "refunded", "cancelled_at",
+                       "cancel_flag", "order_type")}
     dates_o = po["order_date"].map(clean.parse_dates(po["order_date"].values, preset.date_formats,
                                                      distinct=True))
     if usable.any() and pd.isna(dates_o[order[usable]]).all():
@@ -204,15 +217,23 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     refund_o = np.nan_to_num(_amounts(po["refunded"]))
     status_values = clean.fold_values(po["status"].values, distinct=True)
 
-    def status_in(values: tuple[str, ...]) -> np.ndarray:   # per row
-        return clean.in_values(status_values, values)[po["status"].codes][order]
+    def status_in(values: tuple[str, ...], patterns: tuple[str, ...] = ()) -> np.ndarray:  # per row
+        hit = clean.in_values(status_values, values)
+        if patterns:
+            hit |= clean.matches_any(po["status"].values, patterns, distinct=True)
+        return hit[po["status"].codes][order]
+
+    def flag_set(col: Col, valid: tuple[str, ...]) -> np.ndarray:   # per distinct value
+        folded = clean.fold_values(col.values, distinct=True)
+        return (folded != "").to_numpy(dtype=bool) & ~clean.in_values(folded, valid)
 
     rule = available_rule(preset.customer_key, cols)
     has_customers = preset.has_customers and bool(rule)
     if has_customers:
         buyer = {name: _per_order(f.get(name), order, usable, first)
                  for name in ("member_id", "email", "name", "phone")}
-        keys_o = _keys_per_order(buyer, rule, salt, preset.email_mask_pattern, n_orders)
+        keys_o = _keys_per_order(buyer, rule, salt, preset.email_mask_pattern, n_orders,
+                                 preset.member_id_none)
     else:
         keys_o = np.full(n_orders, pd.NA, dtype=object)
     _report(progress, "ingest.progress.cleaning", 0.6)
@@ -238,23 +259,50 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     if "subscription_flag" in cols:
         flag = f.get("subscription_flag")
         subscription |= flag.map(((flag.values != "") & (flag.values != "0")).to_numpy(dtype=bool))
+    if "order_type" in cols and preset.subscription_types:   # 楽天 注文種別 4 定期購入, 5 頒布会
+        kind = po["order_type"]
+        subscription |= clean.in_values(clean.fold_values(kind.values, distinct=True),
+                                        preset.subscription_types)[kind.codes][order]
 
     # ---- one reason per row, first match wins
     invoice_cancel = np.zeros(n, dtype=bool)
     if preset.invoice_cancel_prefix:
         prefix = preset.invoice_cancel_prefix.upper()
         invoice_cancel = oid.map(oid.values.str.upper().str.startswith(prefix).to_numpy(dtype=bool))
-    cancelled = status_in(preset.status_cancelled) | ~po["cancelled_at"].empty[order]
-    returned = status_in(preset.status_returned) | (total_o < 0)[order]
+    cancelled = (status_in(preset.status_cancelled, preset.status_cancelled_patterns)
+                 | ~po["cancelled_at"].empty[order])
+    if "cancel_flag" in cols:    # Next Engine キャンセル区分: anything but 0 is a cancelled order
+        cancelled |= flag_set(po["cancel_flag"], preset.cancel_flag_valid)[po["cancel_flag"].codes][order]
+    line_cancelled = np.zeros(n, dtype=bool)
+    if "line_cancel" in cols:    # Next Engine 明細行キャンセル: one cancelled line of a live order
+        lc = f.get("line_cancel")
+        line_cancelled = lc.map(flag_set(lc, preset.line_cancel_valid))
+    returned = status_in(preset.status_returned, preset.status_returned_patterns) | (total_o < 0)[order]
     returned |= is_product & (amt < 0) & ~(qty < 0)      # a negative quantity has its own reason
     order_total_mode = "order_total" in cols
     no_amount = is_product & np.isnan(amt)
     if order_total_mode:
         no_amount &= np.isnan(total_o)[order]
-    conditions = [blank, dup, no_oid, pd.isna(dates_o)[order], invoice_cancel, cancelled, returned,
-                  status_in(preset.status_invalid), qty < 0, no_amount]
+    conditions = [blank, dup, no_oid, pd.isna(dates_o)[order], invoice_cancel, cancelled,
+                  line_cancelled, returned, status_in(preset.status_invalid), qty < 0, no_amount]
     # small integer codes (0 = kept) rather than strings: np.select on objects is slow
-    code = np.select(conditions, np.arange(1, len(REASONS) + 1, dtype=np.int8), default=np.int8(0))
+    code = np.select(conditions, np.arange(1, len(conditions) + 1, dtype=np.int8), default=np.int8(0))
+    line_amount = np.nan_to_num(np.where(np.isnan(amt) & ~is_product, 0.0, amt))
+    total_net = total_o - refund_o if order_total_mode else None
+    no_buyer = {"orders": 0, "revenue": 0.0}
+    if has_customers:
+        keyless = pd.isna(keys_o)
+        would_keep = code == 0
+        if would_keep.any() and keyless[order[would_keep]].all():
+            has_customers = False            # a buyer column with no values: notice below
+            notices.append("ingest.notice.no_buyer_values")
+        elif keyless[order[would_keep]].any():
+            # orders nobody can be linked to (POS sales without e-mail, UCI rows without
+            # Customer ID): dropped with their own reason, their count and revenue reported
+            drop = would_keep & keyless[order]
+            code = np.where(drop, np.int8(REASONS.index("no_buyer") + 1), code).astype(np.int8)
+            present, revenue = _revenue(np.flatnonzero(drop), order, n_orders, line_amount, total_net)
+            no_buyer = {"orders": int(present.size), "revenue": round(float(revenue.sum()), 2)}
     kept = code == 0
     _report(progress, "ingest.progress.building", 0.8)
 
@@ -272,15 +320,14 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
         "order_date": pd.Series(dates_o[kc]).astype("datetime64[ns]"),
         "product": product.where(product != "", pd.NA),
         "quantity": np.where(np.isnan(qty), 1.0, qty)[rows].astype("float64"),
-        "amount": np.where(np.isnan(amt) & ~is_product, 0.0, amt)[rows].astype("float64"),
+        "amount": line_amount[rows].astype("float64"),
         "is_product": is_product[rows],
         "subscription": subscription[rows],
     })
     # distinct product lines per order: the product name's code, else the sku's, else the row
     pcode = np.where(~name.empty, name.codes, len(name.values) + sku.codes)
     pcode = np.where(name.empty & sku.empty, -1 - np.arange(n), pcode)[rows]
-    orders = _orders(lines, kc, n_orders, order_ids, total_o - refund_o if order_total_mode else None,
-                     dates_o, keys_s, pcode)
+    orders = _orders(lines, kc, n_orders, order_ids, total_net, dates_o, keys_s, pcode)
 
     per_code = np.bincount(code, minlength=len(REASONS) + 1)
     counts = {REASONS[i - 1]: int(per_code[i]) for i in range(1, len(REASONS) + 1) if per_code[i]}
@@ -289,10 +336,7 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     examples = _examples(frame, code, personal_columns(list(frame.columns), cols), raw.header_row)
     if raw.malformed_examples:
         examples[MALFORMED] = raw.malformed_examples
-    if has_customers and len(orders) and orders["customer_id"].isna().all():
-        has_customers = False
-        notices.append("ingest.notice.no_buyer_values")
-    if not has_customers and not preset.notices:
+    if not has_customers and not preset.notices and "ingest.notice.no_buyer_values" not in notices:
         notices.append("ingest.notice.no_buyer_column")
     if has_customers and rule[0] == "name_phone":
         notices.append("ingest.notice.key_name_phone")
@@ -301,14 +345,40 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     if not has_customers:
         lines["customer_id"] = pd.Series(pd.NA, index=lines.index, dtype="str")
         orders["customer_id"] = pd.Series(pd.NA, index=orders.index, dtype="str")
+    details: dict = {"refund_rule": {"ja": preset.refund_rule("ja"), "en": preset.refund_rule("en")}}
+    params: dict = {}
+    if no_buyer["orders"]:
+        details["no_buyer"] = no_buyer
+        notices.append("ingest.notice.no_buyer_dropped")
+        params["ingest.notice.no_buyer_dropped"] = {"orders": f"{no_buyer['orders']:,}",
+                                                    "revenue": f"{no_buyer['revenue']:,.0f}"}
+    n_identical = int((identical & kept).sum()) if "order_id" not in cols else 0
+    if n_identical:
+        details["identical_rows"] = n_identical
+        notices.append("ingest.notice.identical_rows_kept")
+        params["ingest.notice.identical_rows_kept"] = {"rows": f"{n_identical:,}"}
+    if params:
+        details["notice_params"] = params
     report = IngestReport(
         format=preset.id, encoding=raw.encoding, rows_in=n + raw.malformed,
         rows_kept=int(kept.sum()), rows_dropped=dict(sorted(counts.items())), examples=examples,
         has_customers=has_customers, sheet=raw.sheet, sheets=list(raw.sheets),
         mapping={k: "+".join(v) for k, v in sorted(cols.items())}, notices=notices,
+        details=details,
     )
     _report(progress, "ingest.progress.done", 1.0)
     return OrderBook(lines=lines[list(LINE_COLUMNS)], orders=orders[list(ORDER_COLUMNS)], report=report)
+
+
+def _revenue(rows: np.ndarray, order: np.ndarray, n_orders: int, line_amount: np.ndarray,
+             total_net: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(orders present in `rows`, their revenue): the order total when there is one, else the
+    sum of the lines — the same rule as `_orders`."""
+    kc = order[rows]
+    present = np.flatnonzero(np.bincount(kc, minlength=n_orders) > 0)
+    line_sum = np.bincount(kc, weights=line_amount[rows], minlength=n_orders)
+    revenue = line_sum if total_net is None else np.where(np.isnan(total_net), line_sum, total_net)
+    return present, revenue[present]
 
 
 def _orders(lines: pd.DataFrame, kc: np.ndarray, n_orders: int, order_ids: pd.Series,

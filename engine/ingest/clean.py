@@ -121,6 +121,8 @@ def _excel_serial(text: str) -> pd.Timestamp | None:
 
 def _strptime(sub: pd.Series, fmt: str) -> pd.Series:
     """pyarrow's C++ strptime (fast), pandas' where arrow cannot take the format."""
+    if "%f" in fmt:   # fractional seconds (EC-CUBE 2 on PostgreSQL): arrow has no %f
+        return pd.to_datetime(sub, format=fmt, errors="coerce")
     try:
         parsed = pc.strptime(_arrow_text(sub), format=fmt, unit="s", error_is_null=True)
         out = pd.Series(parsed.to_numpy(zero_copy_only=False), index=sub.index)

@@ -2,8 +2,11 @@
 
 A preset says which columns of a platform's export hold which canonical field, how the buyer is
 keyed, how order totals appear, which statuses mean cancelled / returned, and which lines are
-not products. Detection compares a file's header with each preset's signature; a file that
-matches none is read with the `generic` synonym table.
+not products. Detection (`match`) compares a file's header with each preset's signature — the
+platform's distinctive columns — and picks the preset that has enough of them (`min_share`), so
+a shop that switched a few columns off still gets its platform's rules; the match (columns
+found, columns missing, share) is reported to the user. A file that matches no preset is read
+by column roles (engine/ingest/roles.py).
 """
 from __future__ import annotations
 
@@ -62,9 +65,23 @@ class Preset:
     email_mask_pattern: str | None = None
     invoice_cancel_prefix: str | None = None
     invalid_amounts: tuple[float, ...] = ()
+    min_share: float = 0.6                    # share of the signature a file needs
+    role_fallback: tuple[str, ...] = ()       # fields found by role when the named columns are absent
+    member_id_none: tuple[str, ...] = ()      # member ids meaning "guest" (EC-CUBE 2: 0)
+    cancel_flag_valid: tuple[str, ...] = ()   # `cancel_flag` values of a live order (else cancelled)
+    line_cancel_valid: tuple[str, ...] = ()   # `line_cancel` values of a live line (else dropped)
+    subscription_types: tuple[str, ...] = ()  # `order_type` values that mark a subscription order
+    status_cancelled_patterns: tuple[str, ...] = ()
+    status_returned_patterns: tuple[str, ...] = ()
+    needs: str | None = None                  # message key: this file cannot be read alone
+    refund_rule_ja: str = ""
+    refund_rule_en: str = ""
 
     def label(self, lang: str = "ja") -> str:
         return localized({"label_ja": self.label_ja, "label_en": self.label_en}, "label", lang)
+
+    def refund_rule(self, lang: str = "ja") -> str:
+        return localized({"r_ja": self.refund_rule_ja, "r_en": self.refund_rule_en}, "r", lang)
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -92,7 +109,8 @@ def preset_from_dict(raw: dict[str, Any]) -> Preset:
         date_formats=_tuple(raw.get("date_formats")),
         columns={k: _tuple(v) for k, v in raw.get("columns", {}).items()},
         concat={k: _tuple(v) for k, v in raw.get("concat", {}).items()},
-        synonyms={k: _tuple(v) for k, v in raw.get("synonyms", {}).items()},
+        synonyms={k: _tuple(v.get("words")) for k, v in raw.get("roles", {}).items()}
+        or {k: _tuple(v) for k, v in raw.get("synonyms", {}).items()},
         status_cancelled=_tuple(status.get("cancelled")),
         status_returned=_tuple(status.get("returned")),
         status_invalid=_tuple(status.get("invalid")),
@@ -103,6 +121,17 @@ def preset_from_dict(raw: dict[str, Any]) -> Preset:
         email_mask_pattern=raw.get("email_mask_pattern"),
         invoice_cancel_prefix=raw.get("invoice_cancel_prefix"),
         invalid_amounts=tuple(float(v) for v in raw.get("invalid_amounts", [])),
+        min_share=float(raw.get("min_share", 0.6)),
+        role_fallback=_tuple(raw.get("role_fallback")),
+        member_id_none=_tuple(raw.get("member_id_none")),
+        cancel_flag_valid=_tuple(raw.get("cancel_flag_valid")),
+        line_cancel_valid=_tuple(raw.get("line_cancel_valid")),
+        subscription_types=_tuple(raw.get("subscription", {}).get("order_types")),
+        status_cancelled_patterns=_tuple(status.get("cancelled_patterns")),
+        status_returned_patterns=_tuple(status.get("returned_patterns")),
+        needs=raw.get("needs"),
+        refund_rule_ja=str(raw.get("refund_rule_ja", "")),
+        refund_rule_en=str(raw.get("refund_rule_en", "")),
     )
 
 
@@ -133,28 +162,63 @@ def generic_preset() -> Preset:
     return get_preset(GENERIC_ID)
 
 
-def _signature_hits(preset: Preset, folded: set[str]) -> int:
-    """How many signature entries the header has (an entry may list alternatives with '|')."""
-    return sum(any(fold(alt) in folded for alt in entry.split("|")) for entry in preset.signature)
+@dataclass(frozen=True)
+class Match:
+    """How well a header fits a preset: the signature columns found and missing, and the share."""
+
+    preset: Preset
+    found: tuple[str, ...]        # the file's columns that matched a signature entry
+    missing: tuple[str, ...]      # signature entries not in the file
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"preset": self.preset.id, "found": list(self.found), "missing": list(self.missing),
+                "share": round(self.share, 3)}
 
 
-def detect(columns: list[str]) -> Preset | None:
-    """The platform preset whose whole signature is in the header; None when no preset matches.
+def match(preset: Preset, columns: list[str]) -> Match:
+    """The signature entries of `preset` present in `columns` (an entry may list 'a|b')."""
+    by_fold: dict[str, str] = {}
+    for col in columns:
+        by_fold.setdefault(fold(col), col)
+    found, missing = [], []
+    for entry in preset.signature:
+        hit = next((by_fold[fold(a)] for a in entry.split("|") if fold(a) in by_fold), None)
+        if hit is None:
+            missing.append(entry)
+        else:
+            found.append(hit)
+    share = len(found) / len(preset.signature) if preset.signature else 0.0
+    return Match(preset=preset, found=tuple(found), missing=tuple(missing), share=share)
 
-    When several match, the one with the longest signature wins, then the lower priority number.
+
+def best_match(columns: list[str]) -> Match | None:
+    """The preset this header belongs to, or None (then the generic reader applies).
+
+    A preset qualifies when at least `min_share` of its signature is present (and at least three
+    entries, or all of a shorter signature). The highest share wins, then the most entries found
+    (a joined Yahoo file beats its item file), then the lower priority number; a preset that
+    `needs` another file comes after every other.
     """
-    folded = {fold(c) for c in columns}
-    best: tuple[int, int, Preset] | None = None
+    best: tuple[tuple, Match] | None = None
     for preset in _all_presets():
         if not preset.signature:
             continue
-        hits = _signature_hits(preset, folded)
-        if hits < len(preset.signature):
+        m = match(preset, columns)
+        if m.share < preset.min_share or len(m.found) < min(3, len(preset.signature)):
             continue
-        rank = (-hits, preset.priority)
-        if best is None or rank < best[:2]:
-            best = (rank[0], rank[1], preset)
-    return None if best is None else best[2]
+        # a file that cannot be read alone (a Yahoo item file) only wins when nothing else fits:
+        # a joined order + item file also has every item column
+        rank = (preset.needs is not None, -m.share, -len(m.found), preset.priority)
+        if best is None or rank < best[0]:
+            best = (rank, m)
+    return None if best is None else best[1]
+
+
+def detect(columns: list[str]) -> Preset | None:
+    """The platform preset of this header (see `best_match`); None when no preset fits."""
+    m = best_match(columns)
+    return None if m is None else m.preset
 
 
 def resolve(preset: Preset, columns: list[str]) -> dict[str, tuple[str, ...]]:
@@ -178,28 +242,19 @@ def resolve(preset: Preset, columns: list[str]) -> dict[str, tuple[str, ...]]:
         present = tuple(by_fold[fold(p)] for p in parts if fold(p) in by_fold)
         if present:
             out[name] = present
-    if preset.synonyms:
+    wanted = (FIELDS + ("line_type",)) if preset.id == GENERIC_ID or preset.synonyms else preset.role_fallback
+    todo = tuple(f for f in wanted if f not in out)
+    if todo:
+        from engine.ingest.roles import recognise
+
         used = {c for cols in out.values() for c in cols}
-        for name, words in preset.synonyms.items():
-            if name in out:
-                continue
-            for word in words:
-                col = by_fold.get(fold(word))
-                if col is not None and col not in used:
-                    out[name] = (col,)
-                    used.add(col)
-                    break
+        found = recognise([c for c in columns if c not in used], todo)
+        out.update(found.columns)
     return out
 
 
 def candidates(columns: list[str], field_name: str) -> list[str]:
-    """Columns ordered by how likely they hold `field_name`: synonym matches first, then the rest."""
-    words = [fold(w) for w in generic_preset().synonyms.get(field_name, ())]
-    def rank(col: str) -> tuple[int, int]:
-        f = fold(col)
-        if f in words:
-            return (0, words.index(f))
-        if any(w and w in f for w in words):
-            return (1, 0)
-        return (2, 0)
-    return sorted(columns, key=rank)
+    """Columns ordered by how likely they hold `field_name` (by role), the rest after."""
+    from engine.ingest.roles import candidates as by_role
+
+    return by_role(columns, field_name)
