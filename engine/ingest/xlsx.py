@@ -36,7 +36,8 @@ BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48)
 _COLUMN = re.compile(r"[A-Z]{1,3}")
 _INT = re.compile(r"^-?\d+$")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-_SELF_CLOSING = re.compile(rb"<[^<>]*/>")
+# a self-closing tag; quoted attribute values may hold ">" (and "/>"), never "<"
+_SELF_CLOSING = re.compile(rb"<[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*/>")
 _CHUNK = 1 << 16
 
 
