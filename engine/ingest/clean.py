@@ -4,6 +4,9 @@ Amounts: NFKC (full-width digits), ¥ / 円 / commas / spaces removed, "(1,000)"
 "▲1000" negative. Dates: the common formats in bulk with pandas, then the leftovers one unique
 value at a time (2024年1月5日, 令和6年1月5日 / R6.1.5 / H31/4/30, Excel serial numbers). Values are
 parsed once per distinct string (`pd.factorize`), which is what makes a million rows cheap.
+A date outside the accepted range (engine/data/limits.toml [dates], 1900-01-01..2199-12-31) is
+not a date (NaT): pandas cannot hold 9999/12/31 or 0001-01-01 in nanoseconds, and no order is
+that old or that far ahead.
 """
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from engine.ingest.limits import Limits, default
 
 JST = "Asia/Tokyo"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -131,7 +136,21 @@ def _strptime(sub: pd.Series, fmt: str) -> pd.Series:
         return pd.to_datetime(sub, format=fmt, errors="coerce")
 
 
-def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+def date_range(limits: Limits | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[first, end) of the dates accepted as order dates."""
+    limits = limits or default()
+    return (pd.Timestamp(limits.earliest_date),
+            pd.Timestamp(limits.latest_date) + pd.Timedelta(days=1))
+
+
+def _within(parsed: pd.Series, bounds: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    """True where a parsed (naive) date is in range; compared before any cast to nanoseconds."""
+    lo, hi = bounds
+    return parsed.notna() & (parsed >= lo) & (parsed < hi)
+
+
+def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...],
+                        bounds: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
     text = nfkc(s)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text != ""
@@ -141,7 +160,9 @@ def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         for fmt in ("%Y-%m-%d %H:%M:%S %z", "ISO8601"):
             parsed = pd.to_datetime(sub, format=fmt, errors="coerce", utc=True)
             ok = parsed.notna()
-            out.loc[ok[ok].index] = parsed[ok].dt.tz_convert(JST).dt.tz_localize(None).astype("datetime64[ns]")
+            local = parsed[ok].dt.tz_convert(JST).dt.tz_localize(None)
+            good = _within(local, bounds)
+            out.loc[good[good].index] = local[good].astype("datetime64[ns]")
             sub = sub[~ok]
             if sub.empty:
                 break
@@ -155,20 +176,24 @@ def _parse_dates_unique(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         parsed = _strptime(sub, fmt)
         ok = parsed.notna()
         if ok.any():
-            out.loc[ok[ok].index] = parsed[ok].astype("datetime64[ns]")
+            good = _within(parsed, bounds)
+            out.loc[good[good].index] = parsed[good].astype("datetime64[ns]")
             todo &= out.isna()
     for idx in todo[todo].index:        # leftovers, one distinct value each
         value = text.at[idx]
         ts = _era_or_kanji(value) or _excel_serial(value)
-        if ts is not None and pd.Timestamp("1900-01-01") <= ts <= pd.Timestamp("2200-01-01"):
+        if ts is not None and bounds[0] <= ts < bounds[1]:
             out.at[idx] = ts
     return out
 
 
-def parse_dates(s: pd.Series, formats: Iterable[str] = (), *, distinct: bool = False) -> pd.Series:
-    """Naive Japan-time timestamps (datetime64[ns]); NaT where the cell is not a date."""
+def parse_dates(s: pd.Series, formats: Iterable[str] = (), *, distinct: bool = False,
+                limits: Limits | None = None) -> pd.Series:
+    """Naive Japan-time timestamps (datetime64[ns]); NaT where the cell is not a date or is
+    outside the accepted range (`date_range`)."""
     fmts = tuple(formats)
-    result = by_unique(s, lambda u: _parse_dates_unique(u, fmts), distinct)
+    bounds = date_range(limits)
+    result = by_unique(s, lambda u: _parse_dates_unique(u, fmts, bounds), distinct)
     return pd.to_datetime(result, errors="coerce").astype("datetime64[ns]")
 
 

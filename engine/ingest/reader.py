@@ -4,6 +4,11 @@ Every cell is read as text (nothing is lost to type guessing); cleaning happens 
 `engine.ingest.clean`. The upload stays in memory: nothing here touches the disk.
 Fast path for big CSVs: decode once in Python (CP932 needs the `cp932` codec for ①, ㈱, 髙),
 hand UTF-8 bytes to pyarrow's multi-threaded CSV reader with every column typed as string.
+
+Limits (`engine.ingest.limits`, from engine/data/limits.toml) are checked where the work they
+protect starts: the header's width before any row is read, made-up cells (padding of short rows,
+rows an .xlsx skips) before they are made, rows and cells as rows arrive, cell length in both
+CSV paths. Going past one raises `IngestError` with an `ingest.limit.*` key.
 """
 from __future__ import annotations
 
@@ -13,14 +18,17 @@ import datetime as dt
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine.errors import IngestError
+from engine.ingest.limits import Limits, default
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _DELIMITERS = (",", "\t", ";")
@@ -140,14 +148,28 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _header(text: str, delimiter: str) -> tuple[list[str], int]:
+def _csv_error(exc: csv.Error, line: int, limits: Limits) -> IngestError:
+    """csv.Error as the user's message: a cell over the length limit, else unreadable."""
+    if "field larger than field limit" in str(exc):
+        return limits.field_too_long(f"{line:,}")
+    return IngestError("ingest.error.unreadable")
+
+
+def _field_limit(limits: Limits) -> None:
+    """csv's own cell-length limit (131,072 by default) set to ours, so both CSV paths agree."""
+    csv.field_size_limit(limits.max_field_chars)
+
+
+def _header(text: str, delimiter: str, limits: Limits | None = None) -> tuple[list[str], int]:
     """(column names, index of the header line): leading lines much narrower than the table
     below them (a title such as "受注データ 2024/01/01", blank lines) are skipped."""
+    limits = limits or default()
+    _field_limit(limits)
+    reader = csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter)
     try:
-        rows = list(islice(csv.reader(io.StringIO(text[:_SNIFF_CHARS], newline=""), delimiter=delimiter),
-                           _HEADER_SCAN_ROWS))
+        rows = list(islice(reader, _HEADER_SCAN_ROWS))
     except csv.Error as exc:
-        raise IngestError("ingest.error.unreadable") from exc
+        raise _csv_error(exc, reader.line_num + 1, limits) from exc
     if not any(rows):
         return [], 0
     width = Counter(len(r) for r in rows if r).most_common(1)[0][0]
@@ -156,7 +178,8 @@ def _header(text: str, delimiter: str) -> tuple[list[str], int]:
     return _dedupe(rows[index]), index
 
 
-def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int) -> tuple[pd.DataFrame, int, list]:
+def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int,
+                limits: Limits) -> tuple[pd.DataFrame, int, list]:
     bad: list[dict[str, int]] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -171,45 +194,71 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int) -> tup
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
+    longest = 0
+    for column in table.columns:          # bytes bound characters: count characters only when needed
+        if len(column) and (pc.max(pc.binary_length(column)).as_py() or 0) > limits.max_field_chars:
+            longest = max(longest, pc.max(pc.utf8_length(column)).as_py() or 0)
+    if longest > limits.max_field_chars:
+        raise limits.field_too_long("?")
+    limits.check_cells(table.num_rows, len(names))
     # keep pyarrow's 32-bit-offset strings (pandas' "str" would copy every column to large_string)
     frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
     return frame, len(bad), bad[:3]
 
 
-def _read_python(text: str, delimiter: str, names: list[str], skip: int) -> tuple[pd.DataFrame, int, list]:
-    """Slow, forgiving path: short rows padded, surplus empty cells trimmed, the rest counted."""
+def _read_python(text: str, delimiter: str, names: list[str], skip: int,
+                 limits: Limits | None = None, size: int = 0) -> tuple[pd.DataFrame, int, list]:
+    """Slow, forgiving path: short rows padded, surplus empty cells trimmed, the rest counted.
+
+    Rows, cells and padding are checked before each row is kept; a cell over the length limit
+    stops the reading with the line it is on.
+    """
+    limits = limits or default()
+    _field_limit(limits)
     width = len(names)
     rows, bad, examples = [], 0, []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     skipped = 0
-    while skipped < skip and next(reader, None) is not None:
-        skipped += 1
-    for row in reader:
-        if not row:
-            continue
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        elif len(row) > width:
-            if any(cell.strip() for cell in row[width:]):
-                bad += 1
-                if len(examples) < 3:
-                    examples.append({"row": reader.line_num, "cells": len(row), "expected": width})
+    padded = 0
+    try:
+        while skipped < skip and next(reader, None) is not None:
+            skipped += 1
+        for row in reader:
+            if not row:
                 continue
-            row = row[:width]
-        rows.append(row)
+            if len(row) < width:
+                padded += width - len(row)
+                if padded > limits.max_padding_cells:
+                    limits.check_padding(padded, size)
+                row = row + [""] * (width - len(row))
+            elif len(row) > width:
+                if any(cell.strip() for cell in row[width:]):
+                    bad += 1
+                    if len(examples) < 3:
+                        examples.append({"row": reader.line_num, "cells": len(row), "expected": width})
+                    continue
+                row = row[:width]
+            if len(rows) >= limits.max_rows or (len(rows) + 1) * width > limits.max_cells:
+                limits.check_cells(len(rows) + 1, width)
+            rows.append(row)
+    except csv.Error as exc:
+        raise _csv_error(exc, reader.line_num + 1, limits) from exc
     frame = pd.DataFrame(rows, columns=names, dtype="str") if rows else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
     return frame, bad, examples
 
 
-def read_text(data: bytes) -> RawTable:
+def read_text(data: bytes, limits: Limits | None = None) -> RawTable:
+    limits = limits or default()
     text, encoding = decode(data)
     check_text(text)
     delimiter = sniff_delimiter(text)
-    names, header_index = _header(text, delimiter)
+    names, header_index = _header(text, delimiter, limits)
     skip = header_index + 1
     if not names:
         raise IngestError("ingest.error.empty_file")
+    limits.check_columns(len(names))       # before any row is split into that many cells
+    size = len(data)
     # pyarrow reads UTF-8: a UTF-8 upload is handed over as is, anything else re-encoded once;
     # the decoded str is released first so a big file is not held three times in memory
     if encoding in ("utf-8", "utf-8-sig"):
@@ -219,14 +268,12 @@ def read_text(data: bytes) -> RawTable:
         utf8 = text.encode("utf-8")
         del text
     try:
-        frame, bad, examples = _read_arrow(utf8, delimiter, names, skip)
-        if bad:  # ragged rows: re-read forgivingly rather than lose them
-            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names, skip)
+        frame, bad, examples = _read_arrow(utf8, delimiter, names, skip, limits)
+        arrow_failed = False
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
-        try:
-            frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names, skip)
-        except csv.Error as exc:
-            raise IngestError("ingest.error.unreadable") from exc
+        arrow_failed = True
+    if arrow_failed or bad:  # ragged rows (or what arrow cannot split): re-read forgivingly
+        frame, bad, examples = _read_python(utf8.decode("utf-8-sig"), delimiter, names, skip, limits, size)
     return RawTable(frame=frame, encoding=encoding, delimiter=delimiter, malformed=bad,
                     malformed_examples=examples, header_row=skip)
 
@@ -267,41 +314,94 @@ def _sheet_score(rows: list[list[str]]) -> int:
     return known * 1000 + filled
 
 
-def _rows_fast(data: bytes, sheet: str | None) -> tuple[list[str], str, list[list[str]]]:
+Items = Iterator[tuple[int, list[str], int]]     # (rows skipped before, cells, beyond-cap width)
+
+
+def _filled(row: list[str]) -> bool:
+    return any(c.strip() for c in row)
+
+
+def _first_rows(items: Items, n: int) -> list[list[str]]:
+    """The first `n` rows of a sheet, skipped rows as empty ones (for choosing the sheet)."""
+    out: list[list[str]] = []
+    for gap, cells, _ in items:
+        out.extend([[]] * min(gap, n - len(out)))
+        if len(out) >= n:
+            break
+        out.append(cells)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _choose(names: list[str], sheet: str | None, head: Callable[[str], list[list[str]]]) -> str:
+    _check_sheet(names, sheet)
+    return sheet or max(names, key=lambda n: (_sheet_score(head(n)), -names.index(n)))
+
+
+def _rows_fast(data: bytes, sheet: str | None, limits: Limits) -> tuple[list[str], str, Items, object]:
     from engine.ingest import xlsx
 
-    book = xlsx.Workbook(data)
+    book = xlsx.Workbook(data, limits)
     names = book.sheetnames
-    _check_sheet(names, sheet)
     head_rows = _HEADER_SCAN_ROWS + 10
-    chosen = sheet or max(names, key=lambda n: (_sheet_score(list(book.rows(n, head_rows))), -names.index(n)))
-    return names, chosen, list(book.rows(chosen))
+    chosen = _choose(names, sheet, lambda n: _first_rows(book.rows(n), head_rows))
+    return names, chosen, book.rows(chosen), book
 
 
-def _rows_openpyxl(data: bytes, sheet: str | None) -> tuple[list[str], str, list[list[str]]]:
-    """The reference reader (slower): used when the fast reader meets something unexpected."""
+def _openpyxl_items(sheet, limits: Limits, cap: list[int]) -> Items:
+    """openpyxl's rows in the fast reader's shape, within the same limits.
+
+    The sheet's declared dimension is ignored (it can claim A1:XFD1048576 and have every row
+    padded to it); openpyxl still yields one empty row per skipped row number, so rows are
+    counted against Excel's last row, and the cells it pads are counted too.
+    """
+    sheet.reset_dimensions()
+    count = cells = 0
+    for values in sheet.iter_rows(values_only=True):
+        count += 1
+        if count > limits.max_row_number:
+            raise IngestError("ingest.limit.row_number", row=f"{count:,}", limit=f"{limits.max_row_number:,}")
+        cells += len(values)
+        if cells > limits.max_cells:
+            limits.check_cells(count, -(-cells // count))
+        width = cap[0]
+        beyond = 0
+        if len(values) > width:
+            beyond = max((i + 1 for i in range(width, len(values)) if _cell_text(values[i]).strip()), default=0)
+        yield 0, [_cell_text(v) for v in values[:width]], beyond
+
+
+def _prescan(data: bytes, limits: Limits) -> None:
+    """Before openpyxl (which reads parts whole and keeps every shared string): the same limits
+    as the fast reader, checked by streaming the parts without parsing them."""
+    import zipfile
+
+    from engine.ingest import xlsx
+
     try:
-        import openpyxl
-
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on corrupt archives: all mean "not a workbook"
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except Exception as exc:  # not a zip archive
         raise IngestError("ingest.error.bad_excel") from exc
-    try:
-        names = list(book.sheetnames)
-        _check_sheet(names, sheet)
+    with zf:
+        xlsx.check_archive(zf, limits)
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/") or not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                count = xlsx.scan_part(zf, info.filename, limits, b"<si>")
+            except IngestError:
+                raise
+            except Exception as exc:  # damaged part: openpyxl would fail on it too
+                raise IngestError("ingest.error.bad_excel") from exc
+            if info.filename == "xl/sharedStrings.xml" and count > limits.max_shared_strings:
+                raise IngestError("ingest.limit.shared_strings", limit=f"{limits.max_shared_strings:,}")
 
-        def head(name: str) -> list[list[str]]:
-            rows = book[name].iter_rows(max_row=_HEADER_SCAN_ROWS + 10, values_only=True)
-            return [[_cell_text(v) for v in row] for row in rows]
 
-        chosen = sheet or max(names, key=lambda n: (_sheet_score(head(n)), -names.index(n)))
-        try:
-            rows = [[_cell_text(v) for v in row] for row in book[chosen].iter_rows(values_only=True)]
-        except Exception as exc:  # corrupt sheet XML
-            raise IngestError("ingest.error.bad_excel") from exc
-    finally:
-        book.close()
-    return names, chosen, rows
+def _cap_setter(cap: list[int]) -> Callable[[int], None]:
+    def set_cap(width: int) -> None:
+        cap[0] = width
+    return set_cap
 
 
 def _check_sheet(names: list[str], sheet: str | None) -> None:
@@ -311,36 +411,113 @@ def _check_sheet(names: list[str], sheet: str | None) -> None:
         raise IngestError("ingest.error.no_sheet", sheet=sheet, sheets=", ".join(names))
 
 
-def read_excel(data: bytes, sheet: str | None = None, *, fast: bool = True) -> RawTable:
-    """The data sheet of a workbook (or `sheet`), its header row found below any title rows."""
+def _table(items: Items, limits: Limits, size: int, set_cap: Callable[[int], None]
+           ) -> tuple[int, list[str], list[list[str]]]:
+    """(header row index, column names, body rows) of a sheet's rows, read as they stream in.
+
+    The header is looked for among the first non-empty rows (title rows and empty rows above
+    it are skipped); its width is checked before the body is read, and each body row against
+    the row, cell and padding limits before it is made.
+    """
+    rows: list[list[str]] = []
+    beyond: list[int] = []
+    filled = 0
+    items = iter(items)
+    for gap, cells, wide in items:
+        if gap:
+            limits.check_padding(gap, size)
+            rows.extend([[]] * gap)
+            beyond.extend([0] * gap)
+        rows.append(cells)
+        beyond.append(wide)
+        filled += _filled(cells)
+        if filled >= _HEADER_SCAN_ROWS:
+            break
+    if not filled:
+        raise IngestError("ingest.error.empty_file")
+    # the header is among the first filled rows, however many empty rows come before them
+    where = [i for i, r in enumerate(rows) if _filled(r)][:_HEADER_SCAN_ROWS]
+    start = where[_header_index([rows[i] for i in where])]
+    header = rows[start]
+    if beyond[start]:
+        limits.check_columns(beyond[start])
+    width = max(i + 1 for i, c in enumerate(header) if c.strip())
+    limits.check_columns(width)
+    set_cap(width)                     # cells right of the header are not even kept from now on
+    blank = [""] * width
+    body = [(r + blank)[:width] if r else blank for r in rows[start + 1:]]
+    made_up = sum(1 for r in rows[start + 1:] if not r) * width
+    limits.check_padding(made_up, size)
+    del rows
+    for gap, cells, _ in items:
+        n = len(body) + gap + 1
+        if n > limits.max_rows or n * width > limits.max_cells:
+            limits.check_cells(n, width)
+        if gap:
+            made_up += gap * width
+            limits.check_padding(made_up, size)
+            body.extend([blank] * gap)
+        body.append((cells + blank)[:width] if cells else blank)
+    while body and not any(c.strip() for c in body[-1]):
+        body.pop()                      # Excel's formatted-but-empty trailing rows
+    return start, _dedupe(header[:width]), body
+
+
+def _table_openpyxl(data: bytes, sheet: str | None, limits: Limits
+                    ) -> tuple[list[str], str, tuple[int, list[str], list[list[str]]]]:
+    """The reference reader (slower): used when the fast reader meets something unexpected."""
+    _prescan(data, limits)
     try:
-        names, chosen, rows = _rows_fast(data, sheet) if fast else _rows_openpyxl(data, sheet)
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on corrupt archives: all mean "not a workbook"
+        raise IngestError("ingest.error.bad_excel") from exc
+    cap = [limits.max_columns + 1]
+    try:
+        names = list(book.sheetnames)
+        if len(names) > limits.max_sheets:
+            raise IngestError("ingest.limit.sheets", limit=f"{limits.max_sheets:,}")
+        chosen = _choose(names, sheet, lambda n: _first_rows(_openpyxl_items(book[n], limits, cap),
+                                                             _HEADER_SCAN_ROWS + 10))
+        table = _table(_openpyxl_items(book[chosen], limits, cap), limits, len(data), _cap_setter(cap))
+    except IngestError:
+        raise
+    except Exception as exc:  # corrupt sheet XML, anywhere in the sheet
+        raise IngestError("ingest.error.bad_excel") from exc
+    finally:
+        book.close()
+    return names, chosen, table
+
+
+def read_excel(data: bytes, sheet: str | None = None, *, fast: bool = True,
+               limits: Limits | None = None) -> RawTable:
+    """The data sheet of a workbook (or `sheet`), its header row found below any title rows."""
+    limits = limits or default()
+    try:
+        if not fast:
+            raise NotImplementedError
+        names, chosen, items, book = _rows_fast(data, sheet, limits)
+        table = _table(items, limits, len(data), lambda width: setattr(book, "column_cap", width))
     except IngestError:
         raise
     except Exception:  # anything the fast reader did not expect: let openpyxl decide
-        names, chosen, rows = _rows_openpyxl(data, sheet)
-    if not any(c.strip() for r in rows for c in r):
-        raise IngestError("ingest.error.empty_file")
-    start = _header_index(rows[:_HEADER_SCAN_ROWS])
-    header = rows[start]
-    width = max(i + 1 for i, c in enumerate(header) if c.strip())
-    names_ = _dedupe(header[:width])
-    body = [(r + [""] * width)[:width] for r in rows[start + 1:]]
-    while body and not any(c.strip() for c in body[-1]):
-        body.pop()                      # Excel's formatted-but-empty trailing rows
+        names, chosen, table = _table_openpyxl(data, sheet, limits)
+    start, names_, body = table
     frame = (pd.DataFrame(body, columns=names_, dtype="str") if body else
              pd.DataFrame({n: pd.Series([], dtype="str") for n in names_}))
     return RawTable(frame=frame, encoding="xlsx", sheet=chosen, sheets=names, header_row=start + 1)
 
 
-def read(data: bytes, filename: str, sheet: str | None = None) -> RawTable:
-    """The raw table of an upload (CSV / TSV / TXT / XLSX)."""
+def read(data: bytes, filename: str, sheet: str | None = None, limits: Limits | None = None) -> RawTable:
+    """The raw table of an upload (CSV / TSV / TXT / XLSX), within `limits` (default: limits.toml)."""
+    limits = limits or default()
     if not data or not data.strip():
         raise IngestError("ingest.error.empty_file")
     if is_excel(data, filename):
         if data[:4] != b"PK\x03\x04":
             raise IngestError("ingest.error.bad_excel")
-        return read_excel(data, sheet)
+        return read_excel(data, sheet, limits=limits)
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError("ingest.error.bad_excel")   # a zip / old .xls under another name
-    return read_text(data)
+    return read_text(data, limits)
