@@ -57,9 +57,16 @@ def headline(table: pd.DataFrame, figures: dict) -> None:
 
 def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
                    labels_beside: bool = True) -> rfm.RFMThresholds:
-    """Four cut points per RFM dimension as number fields; the defaults when they do not fit."""
+    """The RFM cut points the segment rules read, as number fields labelled the way they read
+    ("R4→R3: ≤90日"); the defaults when they do not fit. Cut points no rule reads are not shown:
+    moving them could never move anybody between segments."""
+    used = rfm.used_cuts()
     cuts = {}
     for dim in rfm.DIMENSIONS:
+        shown = used[dim]
+        if not shown:
+            cuts[dim] = getattr(defaults, dim)
+            continue
         if labels_beside:
             cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
             cols[0].markdown(tr(f"analysis.columns.{dim}"))
@@ -67,10 +74,12 @@ def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
         else:
             st.markdown(f"**{rfm.SCORE_OF[dim]}** {tr(f'analysis.columns.{dim}')}")
             cols = st.columns(4)
-        cuts[dim] = tuple(cols[i].number_input(
-            f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", value=float(getattr(defaults, dim)[i]),
+        edited = {i: cols[n].number_input(
+            rfm.cut_label(dim, i, lang=lang()),
+            value=float(getattr(defaults, dim)[i]),
             min_value=0.0, step=1.0 if dim != "monetary" else 1000.0,
-            key=f"{key_prefix}{dim}_{i}", format="%.0f") for i in range(4))
+            key=f"{key_prefix}{dim}_{i}", format="%.0f") for n, i in enumerate(shown)}
+        cuts[dim] = rfm.complete_cuts(getattr(defaults, dim), edited)
     try:
         return rfm.RFMThresholds(**cuts)
     except KarteError as exc:  # a cut moved past its neighbour
@@ -94,7 +103,7 @@ def rfm_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> pd.Data
     st.markdown(f"**{tr('ui.analysis.thresholds')}** — {tr('ui.analysis.thresholds_help')}")
     thresholds = rfm_cut_editor(defaults, "rfm_")
     scored = cached.rfm_scores(key, as_of, thresholds, table)
-    st.caption(tr("analysis.rfm.tie_rule"))
+    st.caption(f'{rfm.definitions_note(thresholds, lang())} {tr("analysis.rfm.tie_rule")}')
     if thresholds != defaults:
         base = cached.rfm_scores(key, as_of, defaults, table)
         moved = rfm.segment_changes(base, scored)
