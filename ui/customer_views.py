@@ -13,6 +13,7 @@ from engine.analysis import cpm, lists, ranks, retention, rfm
 from engine.analysis.clusters import ClusterResult
 from engine.analysis.ranks import RankResult
 from engine.analysis.relationship import read_customer_file
+from engine.dormant import definition_note as dormant_definition
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
@@ -278,7 +279,7 @@ def retention_section(figures: dict) -> None:
 def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
     """優良休眠客: layers, revenue at stake, downloads per layer."""
     dormant = cached.dormant(key, as_of, book)
-    st.caption(tr("ui.analysis.dormant_explain"))
+    st.caption(f'{tr("ui.analysis.dormant_explain")} {dormant_definition(lang())}')
     st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
                                                   unit=tr(f"clv.time_unit.{dormant.time_unit}"))
                                        if dormant.time_unit else ""))
