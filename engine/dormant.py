@@ -253,7 +253,8 @@ def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
     months = float(cfg["horizon_months"] if horizon_months is None else horizon_months)
     unit = model.time_unit if model is not None else "auto"
     try:
-        summary = customer_summary(orders, calibration_end=as_of, time_unit=unit)
+        summary = customer_summary(orders, calibration_end=as_of, time_unit=unit,
+                                   settings=settings)
     except KarteError as exc:
         if exc.key != "clv.unavailable.no_customers":
             raise
@@ -262,8 +263,8 @@ def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
     reason, reason_params, fit = None, {}, model
     if fit is None:
         try:
-            check_data(summary)
-            fit = fit_models(summary)
+            check_data(summary, settings=settings)
+            fit = fit_models(summary, settings=settings)
         except PredictionUnavailable as exc:
             reason, reason_params = exc.key, exc.params
 

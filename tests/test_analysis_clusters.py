@@ -152,4 +152,4 @@ def test_zero_spend_customers_join_a_cluster_and_change_nothing():
 def test_kmeans_uses_the_configured_starts():
     res = clusters.fit_clusters(_table(), k=4)
     from engine.config import load
-    assert res.pipeline.named_steps["kmeans"].n_init == load("segments")["clusters"]["n_init"] >= 10
+    assert res.n_init == load("segments")["clusters"]["n_init"] >= 10

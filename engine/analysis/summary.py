@@ -11,13 +11,14 @@ import pandas as pd
 from engine.analysis import clusters, cpm, customers, ranks, retention, rfm
 from engine.dormant import dormant_high_value
 from engine.orderbook import OrderBook
+from engine.settings import Settings
 
 
-def dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: pd.Timestamp
-                  ) -> tuple[int, str]:
+def dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: pd.Timestamp, *,
+                  settings: Settings | None = None) -> tuple[int, str]:
     """(count, method) of high-value dormant customers, from engine.dormant (BG/NBD)."""
     known = customers.known_orders(orders, as_of)
-    return int(dormant_high_value(known, as_of).count), "engine.dormant"
+    return int(dormant_high_value(known, as_of, settings=settings).count), "engine.dormant"
 
 
 def _num(x: float, digits: int = 4) -> float | None:
@@ -26,18 +27,19 @@ def _num(x: float, digits: int = 4) -> float | None:
 
 def analyse_book(book: OrderBook, as_of: Any = None, k: int | None = None,
                  relationship: pd.DataFrame | None = None, seed: int = 0,
-                 lang: str = "en") -> dict[str, Any]:
+                 lang: str = "en", *, settings: Settings | None = None) -> dict[str, Any]:
     """The `segment --json` analysis figures (without the ingest figures)."""
     customers.require_customers(book)
     orders = book.orders
     as_of = customers.resolve_as_of(orders, as_of)
     table = customers.customer_table(orders, as_of, book.lines)
-    scored = rfm.score(table, rfm.default_thresholds(table))
-    clustered = clusters.fit_clusters(table, k=k, seed=seed)
-    cpm_seg = cpm.cpm_segments(table)
-    ranked = ranks.assign_ranks(table, relationship)
+    thresholds = rfm.default_thresholds(table, settings=settings)
+    scored = rfm.score(table, thresholds, settings=settings)
+    clustered = clusters.fit_clusters(table, k=k, seed=seed, settings=settings)
+    cpm_seg = cpm.cpm_segments(table, settings=settings)
+    ranked = ranks.assign_ranks(table, relationship, settings=settings)
     f2 = retention.f2_conversion(orders, (90,), as_of)
-    dormant, dormant_method = dormant_count(orders, table, as_of)
+    dormant, dormant_method = dormant_count(orders, table, as_of, settings=settings)
     out: dict[str, Any] = {
         "as_of": as_of.date().isoformat(),
         "customers_in_file": book.n_customers,
@@ -47,11 +49,12 @@ def analyse_book(book: OrderBook, as_of: Any = None, k: int | None = None,
         "f2_rate": _num(f2.loc[90, "rate"]),
         "f2_eligible": int(f2.loc[90, "eligible"]),
         "active_customers": retention.active_customers(table),
-        "rfm": {"segments": rfm.segment_counts(scored),
-                "thresholds": rfm.default_thresholds(table).as_dict()},
+        "rfm": {"segments": rfm.segment_counts(scored, settings=settings),
+                "thresholds": thresholds.as_dict()},
         "k": clustered.k,
         "clusters": None,
-        "cpm": {sid: int(n) for sid, n in cpm.cpm_grid(table, cpm_seg)["customers"].items()},
+        "cpm": {sid: int(n) for sid, n in
+                cpm.cpm_grid(table, cpm_seg, settings=settings)["customers"].items()},
         "ranks": ranked.counts(),
         "dormant_high_value": dormant,
         "dormant_method": dormant_method,
