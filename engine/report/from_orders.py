@@ -104,7 +104,7 @@ def sections(book: OrderBook, lang: str = "ja", lists: str = "none",
         "monetary": table["monetary"].to_numpy(),
     })
     chosen: dict[str, pd.DataFrame] = {}
-    if dormant is not None:
+    if dormant is not None and not dormant.customers.empty:  # like the segment lists below
         layer_label = dict(zip(dormant.layers["layer"], dormant.layers[f"label_{lang}"]))
         d = dormant.customers[["customer_id", "layer", "p_alive", "recoverable_value"]]
         d = d.assign(layer=d["layer"].map(lambda x: layer_label.get(x, x)))
