@@ -100,3 +100,56 @@ def test_scatter_points_are_bounded_and_named():
     assert len(points) == 100 and points["customer_id"].is_unique
     assert set(points["name"]) <= set(res.profile["name_ja"])
     assert len(clusters.scatter_frame(table, res, "ja")) == len(table)
+
+
+def _permute_and_relabel(table, seed=1):
+    """The same customers in another order under other ids (as another session's salt gives)."""
+    rng = np.random.default_rng(seed)
+    perm = table.iloc[rng.permutation(len(table))]
+    new_ids = {old: f"z{i:05d}" for i, old in enumerate(perm.index)}
+    return perm.set_axis([new_ids[i] for i in perm.index]), new_ids
+
+
+def test_row_order_and_ids_do_not_change_the_clusters():
+    for table in (_table(900, seed=4), _groups()):
+        a = clusters.fit_clusters(table)
+        other, new_ids = _permute_and_relabel(table)
+        b = clusters.fit_clusters(other)
+        assert a.k == b.k
+        pd.testing.assert_frame_equal(a.profile, b.profile)
+        # each customer in the same numbered, same named cluster
+        assert (a.labels.rename(index=new_ids).reindex(b.labels.index) == b.labels).all()
+
+
+def test_rank_flags_hand_case():
+    flags = clusters.rank_flags(r_z=[-1.0, -0.9, 0.2, 1.0], m_z=[1.0, 0.6, -0.4, 0.45],
+                                margin=0.5)
+    # high value: m_z >= 1.0 - 0.5 and >= -0.4 + 0.5; 0.45 misses by a hair, and says so
+    assert flags["high_value"].tolist() == [1, 1, 0, 0]
+    assert flags["recent"].tolist() == [1, 1, 0, 0]    # r_z <= -0.5 and <= 0.5
+    assert flags["old"].tolist() == [0, 0, 0, 1]       # r_z >= 0.5 and >= -0.5
+
+
+def test_clusters_close_to_each_other_are_neither_high_nor_recent():
+    flags = clusters.rank_flags(r_z=[0.1, -0.1, 0.05], m_z=[0.02, -0.02, 0.0], margin=0.5)
+    assert flags.to_numpy().sum() == 0
+
+
+def test_zero_spend_customers_join_a_cluster_and_change_nothing():
+    groups = _groups()
+    zeros = pd.DataFrame({"recency_days": np.arange(10, 50), "frequency": 1,
+                          "monetary": 0.0}, index=[f"zero{i:03d}" for i in range(40)])
+    without = clusters.fit_clusters(groups, k=3)
+    with_zero = clusters.fit_clusters(pd.concat([groups, zeros]), k=3)
+    assert with_zero.k == 3 and with_zero.profile["size"].sum() == len(groups) + 40
+    # the spenders are clustered exactly as without the zero-spend customers ...
+    assert (with_zero.labels.loc[groups.index] == without.labels).all()
+    # ... and no cluster is made of zero-spend customers only
+    spenders_per_cluster = with_zero.labels.loc[groups.index].value_counts()
+    assert set(with_zero.labels.loc[zeros.index]) <= set(spenders_per_cluster.index)
+
+
+def test_kmeans_uses_the_configured_starts():
+    res = clusters.fit_clusters(_table(), k=4)
+    from engine.config import load
+    assert res.n_init == load("segments")["clusters"]["n_init"] >= 10

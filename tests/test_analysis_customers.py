@@ -67,15 +67,3 @@ def test_bad_as_of_is_a_user_error():
     assert err.value.key == "analysis.error.bad_as_of"
 
 
-def test_simple_dormant_rule_hand_case():
-    # 5 customers; top 20 % by spend = the single biggest spender.
-    rows = [("a1", "A", "2024-01-01", 50000), ("a2", "A", "2024-01-11", 50000),  # gap 10 days
-            ("b1", "B", "2024-03-01", 100), ("c1", "C", "2024-03-01", 100),
-            ("d1", "D", "2024-03-01", 100), ("e1", "E", "2024-03-01", 100)]
-    orders = make_book(rows).orders
-    table = customers.customer_table(orders)        # as_of 2024-03-02: A silent for 51 days
-    assert customers.simple_dormant_count(orders, table) == 1
-    assert list(customers.simple_dormant_mask(orders, table).loc[lambda s: s].index) == ["A"]
-    # the same customer is not dormant when the reference date is within 2 × 10 days
-    table = customers.customer_table(orders, as_of="2024-01-25")
-    assert customers.simple_dormant_count(orders, table, as_of="2024-01-25") == 0

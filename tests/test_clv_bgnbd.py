@@ -209,3 +209,12 @@ def test_a_equal_to_one_is_the_continuous_limit_not_a_division_by_zero():
         mixed(lambda lam, p: alive(lam, p) + dropped(lam, p), theta)
     assert float(model(theta).expected_purchases(t, 2, 3.0, 6.0)) == pytest.approx(numeric,
                                                                                    rel=1e-6)
+
+
+def test_optimiser_settings_are_constructor_parameters():
+    from engine.config import load
+    shipped = BetaGeoModel()
+    fit = load("clv")["fit"]
+    assert (shipped.maxiter, shipped.gtol, shipped.log_bound) == (
+        fit["max_iter"], fit["gtol"], fit["log_bound"])
+    assert BetaGeoModel(maxiter=7, starts=[[1, 1, 1, 1]]).maxiter == 7

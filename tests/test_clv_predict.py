@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import engine.clv.bgnbd as bgnbd_module
 from engine.clv import (BetaGeoModel, GammaGammaModel, PredictionUnavailable, clv, fit_clv)
 from engine.clv.simulate import simulate_orders
 from engine.config import load
+from engine.settings import FILES, Settings
 
 GUARD = load("clv")["guard"]
 
@@ -56,13 +56,13 @@ def test_too_low_a_repeat_share():
     assert reason(shop(n, repeat, 200)) == "clv.unavailable.low_repeat_share"
 
 
-def test_a_fit_that_does_not_converge_is_refused(monkeypatch):
+def test_a_fit_that_does_not_converge_is_refused():
     orders = simulate_orders(500, r=0.9, alpha=40, a=1.5, b=4, p=6, q=4, v=2500, seed=3)
-    crippled = copy.deepcopy(load("clv"))
-    crippled["fit"]["max_iter"] = 1
-    monkeypatch.setattr(bgnbd_module, "load", lambda name: crippled)
+    base = Settings.default()
+    parts = {name: copy.deepcopy(dict(getattr(base, name))) for name in FILES}
+    parts["clv"]["fit"]["max_iter"] = 1      # the settings reach the estimator's constructor
     with pytest.raises(PredictionUnavailable) as err:
-        fit_clv(orders)
+        fit_clv(orders, settings=Settings(**parts))
     assert err.value.key == "clv.unavailable.not_converged"
     assert "BG/NBD" in err.value.message("en")
 

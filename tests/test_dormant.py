@@ -1,6 +1,7 @@
 """Specification of engine.dormant: 優良休眠客, ranked by what can be won back, in layers."""
 from __future__ import annotations
 
+import copy
 import io
 
 import pandas as pd
@@ -9,7 +10,8 @@ import pytest
 from engine.clv import fit_clv
 from engine.clv.simulate import simulate_orders
 from engine.config import load
-from engine.dormant import COLUMNS, dormant_high_value
+from engine.dormant import COLUMNS, dormant_high_value, in_top_share, return_rates, selection
+from engine.settings import FILES, Settings
 
 CFG = load("clv")
 DORMANT = CFG["dormant"]
@@ -23,21 +25,35 @@ def orders_frame(rows):
     return frame
 
 
+def settings_with(**dormant_changes) -> Settings:
+    """The shipped settings with some keys of clv.toml [dormant] replaced."""
+    base = Settings.default()
+    parts = {name: copy.deepcopy(dict(getattr(base, name))) for name in FILES}
+    parts["clv"]["dormant"].update(dormant_changes)
+    return Settings(**parts)
+
+
 SMALL = orders_frame([
     ("A", "2024-01-01", 1000), ("A", "2024-02-01", 2000), ("A", "2024-03-02", 3000),
-    ("B", "2024-06-01", 5000),                       # one-time, recent: not dormant
-    ("C", "2024-01-15", 9000),                       # one-time, long ago
+    ("B", "2024-11-01", 5000),                       # one-time, 60 days: not dormant
+    ("C", "2024-01-15", 9000),                       # one-time, 351 days
     ("D", "2024-05-01", 100), ("D", "2024-05-11", 100),   # fast buyer, small spend
+    ("E", "2024-09-01", 3000), ("E", "2024-09-11", 3000), ("E", "2024-10-02", 4000),
+    ("G", "2024-10-01", 4000), ("G", "2024-10-31", 4000), ("G", "2024-11-30", 4000),
+    ("G", "2024-12-20", 4000),                       # monthly buyer, 11 days: on schedule
+    ("H", "2022-01-01", 30000), ("H", "2022-06-01", 30000),  # 944 days: gone, not dormant
     (None, "2024-01-01", 50000),                     # no customer: never listed
-    ("F", "2024-07-10", 7000),                       # after as_of: not seen yet
+    ("F", "2025-01-10", 7000),                       # after as_of: not seen yet
 ])
-AS_OF = "2024-06-30"
+AS_OF = "2024-12-31"
+# Seven customers: "top 20 %" would be one or two of them; the hand case uses the top half.
+HALF = settings_with(high_value_top_share=0.5)
 
 
 @pytest.fixture(scope="module")
 def small():
-    # Four customers: far below the guard rails, so the stated rule is used.
-    return dormant_high_value(SMALL, AS_OF)
+    # Far below the guard rails, so the stated rule is used.
+    return dormant_high_value(SMALL, AS_OF, settings=HALF)
 
 
 def test_without_enough_data_the_rule_is_used_and_the_reason_given(small):
@@ -46,59 +62,113 @@ def test_without_enough_data_the_rule_is_used_and_the_reason_given(small):
     assert small.time_unit is None
 
 
-def test_dormant_means_past_the_own_usual_interval(small):
+def test_dormant_and_high_value_by_hand(small):
+    # usual interval: A 61/2 = 30.5; D 10 and E 15.5 raised to 30; C, B one-time 90; G 30.
+    # dormant (>= 2 x interval, >= 90 days, <= 730 days): A 304, C 351, D 234, E 90.
+    # B (60 days) and G (11) are on schedule; H (944 days) is gone.
+    # high value, top half (4 of 7) by past spend: H 60,000, G 16,000, E 10,000, C 9,000;
+    # by value if back (order value x min(365.25 / interval, 12)): H 72,566, G 48,000,
+    # E 40,000, C 36,525, then A 23,951. So A (6,000 / 23,951) and D are not high value.
     listed = small.customers.set_index("customer_id")
     assert list(small.customers.columns) == list(COLUMNS)
-    assert set(listed.index) == {"A", "C", "D"}
-    # A: 61 days over 2 repeat purchases; C: one-time floor; D: 10 days, raised to the floor.
-    assert listed.loc["A", "interval_days"] == 30.5
+    assert set(listed.index) == {"C", "E"}
+    assert listed.loc["E", "interval_days"] == DORMANT["min_interval_days"]
     assert listed.loc["C", "interval_days"] == DORMANT["one_time_interval_days"]
-    assert listed.loc["D", "interval_days"] == DORMANT["min_interval_days"]
-    assert listed.loc["A", "recency"] == 120 and listed.loc["C", "recency"] == 167
-    assert listed.loc["A", "frequency"] == 3 and listed.loc["A", "monetary"] == 6000
+    assert listed.loc["E", "recency"] == 90 and listed.loc["C", "recency"] == 351
+    assert listed.loc["E", "frequency"] == 3 and listed.loc["E", "monetary"] == 10000
+    assert bool(listed.loc["C", "one_time"]) and not bool(listed.loc["E", "one_time"])
 
 
 def test_rule_scores_by_hand(small):
     listed = small.customers.set_index("customer_id")
     # score = interval / recency; expected = order value × min(horizon / interval, max orders)
-    assert listed.loc["A", "p_alive"] == pytest.approx(30.5 / 120, abs=1e-4)
-    assert listed.loc["A", "expected_value"] == pytest.approx(2000 * HORIZON_DAYS / 30.5, abs=0.01)
-    assert listed.loc["A", "recoverable_value"] == pytest.approx(2000 * HORIZON_DAYS / 120,
+    assert listed.loc["E", "p_alive"] == pytest.approx(30 / 90, abs=1e-4)
+    assert listed.loc["E", "expected_value"] == pytest.approx(10000 / 3 * 12, abs=0.01)
+    assert listed.loc["C", "p_alive"] == pytest.approx(90 / 351, abs=1e-4)
+    assert listed.loc["C", "recoverable_value"] == pytest.approx(9000 * HORIZON_DAYS / 351,
                                                                  abs=0.01)
-    assert listed.loc["C", "recoverable_value"] == pytest.approx(9000 * HORIZON_DAYS / 167,
-                                                                 abs=0.01)
-    capped = min(HORIZON_DAYS / 30, DORMANT["fallback"]["max_orders"])
-    assert listed.loc["D", "expected_value"] == pytest.approx(100 * capped, abs=0.01)
 
 
 def test_layers_weigh_value_against_a_dm(small):
     listed = small.customers.set_index("customer_id")
-    # C: likely back (score 0.54, ~2.2 orders) and worth far more than a DM.
-    # A: unlikely by itself (0.25) but 6,088 × 0.5 × 0.1 = 304 > ¥150: worth one DM.
-    # D: 720 × 0.5 × 0.1 = 36 < ¥150: let go.
-    assert listed["layer"].to_dict() == {"C": "likely", "A": "dm", "D": "let_go"}
+    # E: 13,333 × 0.5 × 0.1 = 667 > ¥150 and C: 9,365 × 0.05 = 468: both worth one DM, neither
+    # likely by itself (return scores 0.33 and 0.26).
+    assert listed["layer"].to_dict() == {"E": "dm", "C": "dm"}
     assert small.count == 2
     layers = small.layers.set_index("layer")
     assert list(layers.index) == ["likely", "dm", "let_go"]
-    assert layers.loc["dm", "customers"] == 1 and layers.loc["dm", "past_revenue"] == 6000
-    assert layers.loc["likely", "revenue_at_stake"] == pytest.approx(
-        listed.loc["C", "recoverable_value"])
+    assert layers.loc["dm", "customers"] == 2 and layers.loc["dm", "past_revenue"] == 19000
 
 
 def test_best_recoverable_value_first(small):
-    assert list(small.customers["customer_id"]) == ["C", "A", "D"]
+    assert list(small.customers["customer_id"]) == ["E", "C"]
+
+
+def test_selection_hand_cases():
+    # factor 2, at least 90 and at most 730 days; top 70 % = 7 of 10; P >= 0.1
+    recency = [61, 89, 120, 120, 731, 200, 200, 200, 200, 200]
+    interval = [30, 30, 61, 60, 30, 30, 30, 30, 30, 30]
+    past = [10, 10, 10, 10, 10, 10, 1, 10, 1, 1]    # seven 10s: ranks 1-7, all in the top 7
+    back = [1, 1, 1, 1, 1, 1, 7e5, 1, 1, 1]
+    p = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.09, 0.5, 0.5]
+    sel = selection(recency, interval, past, back, p,
+                    settings=settings_with(high_value_top_share=0.7))
+    # 61 >= 2 x 30 but under 90 days; 89 under 90; 120 < 2 x 61; 120 = 2 x 60 dormant;
+    # 731 gone; #5 high past value; #6 high value if back; #7 P < 0.1; #8, #9 small.
+    assert sel.tolist() == [False, False, False, True, False, True, True, False, False, False]
+
+
+def test_top_share_counts_ties_against_them():
+    # Six equal values do not fit in the top 2 of 10: only the two above them are in.
+    assert in_top_share([9, 8, 5, 5, 5, 5, 5, 5, 1, 1], 0.2).tolist() == \
+        [True, True] + [False] * 8
+    assert in_top_share([9, 8, 8, 1, 1, 1, 1, 1, 1, 1], 0.2).tolist() == \
+        [True] + [False] * 9
+
+
+def test_return_rates_by_months_since_first_order():
+    frame = orders_frame([("c1", "2024-01-01", 1), ("c1", "2024-01-21", 1),
+                          ("c2", "2024-01-01", 1), ("c2", "2024-03-01", 1),
+                          ("c3", "2024-01-01", 1),
+                          ("c4", "2024-01-01", 1), ("c4", "2024-05-01", 1)])
+    # gaps 20, 60, never, 121 days; 181 days observed; horizon 60 days; month = 30.4375 days
+    rates = return_rates(frame, "2024-06-30", 60, settings=settings_with(
+        return_rate_min_at_risk=3))
+    assert rates["at_risk"].tolist() == [4, 3, 2, 2, 0, 0]
+    assert rates["returned"].tolist() == [2, 1, 0, 1, 0, 0]
+    # month 2 has 2 at risk: pooled with months 1-3 (7, 2 back); month 3 with 2-4 (4, 1 back)
+    assert rates["rate"].round(4).tolist()[:4] == [0.5, round(1 / 3, 4), round(2 / 7, 4), 0.25]
+
+
+def test_one_time_buyers_get_the_return_rate_not_p_alive_1(simulated):
+    orders, as_of, result = simulated
+    fit = fit_clv(orders, calibration_end=as_of)
+    values = fit.customer_values()
+    one = values.loc[fit.summary.table["frequency"] == 0]
+    assert (one["p_alive"] == 1.0).all()            # the BG/NBD artefact
+    full = dormant_high_value(orders, as_of, settings=settings_with(
+        min_return_probability=0.0, high_value_top_share=1.0, max_dormant_days=10**6))
+    c = full.customers.set_index("customer_id")
+    ones = c.loc[c["one_time"]]
+    assert len(ones) > 0 and (ones["p_alive"] < 1.0).all()
+    rates = return_rates(orders, fit.summary.calibration_end,
+                         DORMANT["horizon_months"] * CFG["time_unit"]["days_per_month"])
+    age = (fit.summary.calibration_end - fit.summary.table["first_date"]).dt.days
+    month = (age // CFG["time_unit"]["days_per_month"]).clip(upper=len(rates) - 1)
+    expected = rates["rate"].to_numpy()[month.loc[ones.index].astype(int)]
+    assert ones["p_alive"].to_numpy() == pytest.approx(expected, abs=1e-4)
 
 
 def test_downloads_are_formula_safe_and_per_layer(small):
     tricky = SMALL.copy()
     tricky.loc[tricky["customer_id"] == "C", "customer_id"] = "=HYPERLINK(1)"
-    result = dormant_high_value(tricky, AS_OF)
+    result = dormant_high_value(tricky, AS_OF, settings=HALF)
     text = result.csv().decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and text.splitlines()[0].startswith("customer_id,")
-    assert result.csv("dm").decode("utf-8-sig").count("\n") == 2   # header + A
+    assert result.csv("dm").decode("utf-8-sig").count("\n") == 3   # header + E, C
     book = pd.read_excel(io.BytesIO(result.xlsx("ja")), sheet_name=None)
     assert list(book) == ["all", "復帰見込み", "DM1通の価値あり", "見送り"]
-    assert len(book["all"]) == 3 and list(book["見送り"]["customer_id"]) == ["D"]
+    assert len(book["all"]) == 2 and book["見送り"].empty
 
 
 def test_no_orders_up_to_as_of_gives_an_empty_list():
@@ -118,7 +188,10 @@ def test_with_enough_data_the_models_rank_the_list(simulated):
     orders, as_of, result = simulated
     assert result.method == "model" and result.reason is None and result.time_unit == "W"
     c = result.customers
-    assert (c["recency"] > c["interval_days"] * DORMANT["interval_factor"]).all()
+    # interval_days is shown to one decimal
+    assert (c["recency"] >= (c["interval_days"] - 0.05) * DORMANT["interval_factor"]).all()
+    assert (c["recency"] >= DORMANT["min_dormant_days"]).all()
+    assert (c["p_alive"] >= DORMANT["min_return_probability"] - 1e-4).all()
     # p_alive is shown to 4 decimals: allow that rounding times the value.
     gap = (c["recoverable_value"] - c["p_alive"] * c["expected_value"]).abs()
     assert (gap <= 0.5e-4 * c["expected_value"] + 0.01).all()
@@ -162,5 +235,5 @@ def test_layer_rules_hold_for_every_customer(simulated):
 
 def test_the_result_says_how_it_was_ranked(small, simulated):
     ja = small.note("ja")
-    assert "顧客数が4人" in ja and "ルール" in ja
+    assert "顧客数が7人" in ja and "ルール" in ja
     assert "Gamma-Gamma" in simulated[2].note("en")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from engine import figures as shop_figures
 from engine.analysis import cpm, lists, ranks, rfm
+from engine.dormant import definition_note as dormant_definition
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
@@ -56,10 +57,16 @@ def headline(analysis: ShopAnalysis) -> None:
 
 def rfm_cut_editor(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds, key_prefix: str, *,
                    labels_beside: bool = True) -> rfm.RFMThresholds:
-    """Four cut points per RFM dimension as number fields, starting from `current`; the
-    defaults when they do not fit."""
+    """The RFM cut points the segment rules read, as number fields labelled the way they read
+    ("R4→R3: ≤90日"), starting from `current`; the defaults when they do not fit. Cut points no
+    rule reads are not shown: moving them could never move anybody between segments."""
+    used = rfm.used_cuts()
     cuts = {}
     for dim in rfm.DIMENSIONS:
+        shown = used[dim]
+        if not shown:
+            cuts[dim] = getattr(defaults, dim)
+            continue
         if labels_beside:
             cols = st.columns([2, 1, 1, 1, 1], vertical_alignment="bottom")
             cols[0].markdown(tr(f"analysis.columns.{dim}"))
@@ -67,15 +74,15 @@ def rfm_cut_editor(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds, key_
         else:
             st.markdown(f"**{rfm.SCORE_OF[dim]}** {tr(f'analysis.columns.{dim}')}")
             cols = st.columns(4)
-        values = []
-        for i in range(4):
+        edited = {}
+        for n, i in enumerate(shown):
             key = f"{key_prefix}{dim}_{i}"
             if key not in st.session_state:  # the session's cut point, after a page switch too
                 st.session_state[key] = float(getattr(current, dim)[i])
-            values.append(cols[i].number_input(
-                f"{rfm.SCORE_OF[dim]}{i + 1}|{i + 2}", min_value=0.0,
-                step=1.0 if dim != "monetary" else 1000.0, key=key, format="%.0f"))
-        cuts[dim] = tuple(values)
+            edited[i] = cols[n].number_input(
+                rfm.cut_label(dim, i, lang=lang()), min_value=0.0,
+                step=1.0 if dim != "monetary" else 1000.0, key=key, format="%.0f")
+        cuts[dim] = rfm.complete_cuts(getattr(current, dim), edited)
     try:
         return rfm.RFMThresholds(**cuts)
     except KarteError as exc:  # a cut moved past its neighbour
@@ -102,7 +109,7 @@ def rfm_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
                                 cached.widget_key(key, "rfm_"))
     cached.set_params(key, rfm=None if thresholds == defaults else thresholds)
     analysis = analysis.with_params(rfm=None if thresholds == defaults else thresholds)
-    st.caption(tr("analysis.rfm.tie_rule"))
+    st.caption(f'{rfm.definitions_note(thresholds, lang())} {tr("analysis.rfm.tie_rule")}')
     if thresholds != defaults:
         moved = analysis.rfm_moves()
         st.info(tr("analysis.rfm.changed", n=f"{len(moved):,}") if len(moved)
@@ -297,7 +304,7 @@ def retention_section(figures: dict) -> None:
 def dormant_section(analysis: ShopAnalysis) -> None:
     """優良休眠客: layers, revenue at stake, downloads per layer."""
     dormant = analysis.dormant
-    st.caption(tr("ui.analysis.dormant_explain"))
+    st.caption(f'{tr("ui.analysis.dormant_explain")} {dormant_definition(lang())}')
     st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
                                                   unit=tr(f"clv.time_unit.{dormant.time_unit}"))
                                        if dormant.time_unit else ""))

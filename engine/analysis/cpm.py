@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from engine.analysis import rules
-from engine.config import load, localized
+from engine.config import localized
+from engine.settings import Settings, resolve
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,23 @@ class CPMThresholds:
         return replace(self, **{name: float(value)})
 
 
-def _config() -> dict[str, Any]:
-    return load("segments")["cpm"]
+def _config(settings: Settings | None) -> dict[str, Any]:
+    return resolve(settings).segments["cpm"]
 
 
-def default_thresholds() -> CPMThresholds:
+def default_thresholds(*, settings: Settings | None = None) -> CPMThresholds:
     """The thresholds written in segments.toml (spend/tenure read off the rules)."""
-    cfg = _config()
+    cfg = _config(settings)
     money = next(r["monetary_min"] for r in cfg["segments"] if "monetary_min" in r)
     tenure = next(r["tenure_min"] for r in cfg["segments"] if "tenure_min" in r)
     return CPMThresholds(float(money), float(tenure), float(cfg["lapse_days"]),
                          float(cfg["first_lapse_days"]))
 
 
-def _rules(thresholds: CPMThresholds) -> list[dict[str, Any]]:
+def _rules(thresholds: CPMThresholds, cfg: dict[str, Any]) -> list[dict[str, Any]]:
     """segments.toml rules with the spend/tenure values replaced by `thresholds`."""
     out = []
-    for rule in _config()["segments"]:
+    for rule in cfg["segments"]:
         rule = dict(rule)
         if "monetary_min" in rule:
             rule["monetary_min"] = thresholds.monetary
@@ -55,30 +56,33 @@ def _rules(thresholds: CPMThresholds) -> list[dict[str, Any]]:
     return out
 
 
-def segment_ids() -> list[str]:
+def segment_ids(*, settings: Settings | None = None) -> list[str]:
     """All CPM segment ids: the active groups, then their 離脱 counterparts."""
-    groups = [r["id"] for r in _config()["segments"]]
+    groups = [r["id"] for r in _config(settings)["segments"]]
     return groups + [f"{g}_lapsed" for g in groups]
 
 
-def segment_labels(lang: str = "ja") -> dict[str, str]:
+def segment_labels(lang: str = "ja", *, settings: Settings | None = None) -> dict[str, str]:
+    cfg = _config(settings)
     out = {}
-    for rule in _config()["segments"]:
+    for rule in cfg["segments"]:
         out[rule["id"]] = localized(rule, "label", lang)
-    for rule in _config()["segments"]:
+    for rule in cfg["segments"]:
         out[f"{rule['id']}_lapsed"] = localized(rule, "lapsed_label", lang)
     return out
 
 
-def cpm_segments(table: pd.DataFrame, thresholds: CPMThresholds | None = None) -> pd.Series:
+def cpm_segments(table: pd.DataFrame, thresholds: CPMThresholds | None = None, *,
+                 settings: Settings | None = None) -> pd.Series:
     """CPM segment id per customer of `table` (customer_table), indexed like it."""
-    thresholds = thresholds or default_thresholds()
+    cfg = _config(settings)
+    thresholds = thresholds or default_thresholds(settings=settings)
     frame = pd.DataFrame({
         "frequency": table["frequency"].to_numpy(),
         "monetary": table["monetary"].to_numpy(),
-        "tenure": table[_config()["tenure_column"]].to_numpy(),
+        "tenure": table[cfg["tenure_column"]].to_numpy(),
     })
-    seg_rules = _rules(thresholds)
+    seg_rules = _rules(thresholds, cfg)
     group = rules.match(frame, seg_rules, default=seg_rules[-1]["id"])
     first_id = seg_rules[0]["id"]
     lapse = np.where(group == first_id, thresholds.first_lapse_days, thresholds.lapse_days)
@@ -87,13 +91,14 @@ def cpm_segments(table: pd.DataFrame, thresholds: CPMThresholds | None = None) -
     return pd.Series(ids.astype(object), index=table.index, name="cpm")
 
 
-def cpm_grid(table: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+def cpm_grid(table: pd.DataFrame, segments: pd.Series, *,
+             settings: Settings | None = None) -> pd.DataFrame:
     """Customers, revenue and revenue share per CPM segment, every segment listed (zeros kept).
 
     Index: segment id in `segment_ids()` order; columns customers, revenue, revenue_share,
     group (the active group id) and lapsed (bool), so a page can draw the 5 × 2 grid.
     """
-    ids = segment_ids()
+    ids = segment_ids(settings=settings)
     customers = segments.value_counts().reindex(ids, fill_value=0).astype(np.int64)
     revenue = table["monetary"].groupby(segments).sum().reindex(ids, fill_value=0.0)
     total = float(revenue.sum())

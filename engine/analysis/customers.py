@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.config import load
 from engine.errors import KarteError
 from engine.orderbook import OrderBook
 
@@ -127,30 +126,3 @@ def _distinct_products(lines: pd.DataFrame | None, index: pd.Index,
     counts = np.bincount(pairs // max(len(prod_ids), 1), minlength=len(cust_ids))
     return (pd.Series(counts, index=pd.Index(cust_ids)).reindex(index, fill_value=0)
             .astype("Int64"))
-
-
-def simple_dormant_count(orders: pd.DataFrame, table: pd.DataFrame, as_of: Any = None) -> int:
-    """High-value dormant customers by a plain rule (segments.toml [dormant]).
-
-    Top `monetary_top_share` of customers by spend whose recency exceeds `gap_multiple` × their
-    own median gap between orders (one-order customers: the shop's median gap of repeaters).
-    A stand-in for the BG/NBD based `engine.dormant` when that is not available.
-    """
-    return int(simple_dormant_mask(orders, table, as_of).sum())
-
-
-def simple_dormant_mask(orders: pd.DataFrame, table: pd.DataFrame,
-                        as_of: Any = None) -> pd.Series:
-    """Boolean Series over `table.index`: the customers `simple_dormant_count` counts."""
-    rule = load("segments")["dormant"]
-    known = known_orders(orders, as_of).sort_values(["customer_id", "order_date"], kind="stable")
-    days = known["order_date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    same = known["customer_id"].to_numpy()[1:] == known["customer_id"].to_numpy()[:-1]
-    gaps = pd.Series(np.diff(days)[same], index=known["customer_id"].to_numpy()[1:][same])
-    median_gap = gaps.groupby(level=0, sort=False).median().reindex(table.index)
-    shop_gap = float(median_gap.median()) if median_gap.notna().any() else np.nan
-    median_gap = median_gap.fillna(shop_gap).clip(lower=1)  # same-day repeats: at least a day
-    cut = table["monetary"].quantile(1 - rule["monetary_top_share"])
-    top = table["monetary"] >= cut
-    dormant = table["recency_days"] > rule["gap_multiple"] * median_gap
-    return (top & dormant).fillna(False).astype(bool)

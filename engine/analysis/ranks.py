@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from engine.analysis import rules
-from engine.config import load
+from engine.settings import Settings, resolve
 
 RANK_IDS = ("basic", "active", "premium", "ambassador")
 # customer-file column -> its weight in segments.toml [ranks]
@@ -38,13 +38,14 @@ class RankResult:
         return out
 
 
-def rank_labels(lang: str = "ja") -> dict[str, str]:
-    return rules.labels(load("segments")["ranks"]["rules"], lang)
+def rank_labels(lang: str = "ja", *, settings: Settings | None = None) -> dict[str, str]:
+    return rules.labels(resolve(settings).segments["ranks"]["rules"], lang)
 
 
-def relationship_points(relationship: pd.DataFrame, index: pd.Index) -> pd.Series:
+def relationship_points(relationship: pd.DataFrame, index: pd.Index, *,
+                        settings: Settings | None = None) -> pd.Series:
     """Points per customer of `index` from the customer file (absent customers: 0)."""
-    cfg = load("segments")["ranks"]
+    cfg = resolve(settings).segments["ranks"]
     rel = relationship.reindex(index)
     points = pd.Series(0.0, index=index)
     for col, weight_key in RELATIONSHIP_WEIGHTS.items():
@@ -54,13 +55,15 @@ def relationship_points(relationship: pd.DataFrame, index: pd.Index) -> pd.Serie
 
 
 def assign_ranks(table: pd.DataFrame, relationship: pd.DataFrame | None = None,
-                 rank_rules: list[dict] | None = None) -> RankResult:
+                 rank_rules: list[dict] | None = None, *,
+                 settings: Settings | None = None) -> RankResult:
     """The rank of each customer of `table` (customer_table).
 
     `relationship`: DataFrame indexed by customer_id with referrals / reviews / survey counts
     (from `relationship.read_customer_file`), or None. `rank_rules` overrides segments.toml.
     """
-    rank_rules = rank_rules if rank_rules is not None else load("segments")["ranks"]["rules"]
+    rank_rules = (rank_rules if rank_rules is not None
+                  else resolve(settings).segments["ranks"]["rules"])
     known = relationship is not None
     mean_money = float(table["monetary"].mean()) if len(table) else 0.0
     frame = pd.DataFrame({
@@ -71,7 +74,8 @@ def assign_ranks(table: pd.DataFrame, relationship: pd.DataFrame | None = None,
         else np.zeros(len(table)),
     }, index=table.index)
     if known:
-        frame["relationship_points"] = relationship_points(relationship, table.index)
+        frame["relationship_points"] = relationship_points(relationship, table.index,
+                                                           settings=settings)
         applied = list(rank_rules)
     else:
         applied = [r for r in rank_rules if r.get("requires") != "relationship"]

@@ -14,9 +14,9 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
-from engine.config import load
 from engine.errors import KarteError
 from engine.ingest.keys import normalise_email, normalise_member_id  # same keys as the orders
+from engine.settings import Settings, resolve
 
 OUTPUT_COLUMNS = ("referrals", "reviews", "survey")
 
@@ -52,13 +52,14 @@ def _count(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").fillna(0).clip(lower=0)
 
 
-def read_customer_file(data: bytes, filename: str) -> pd.DataFrame:
+def read_customer_file(data: bytes, filename: str, *,
+                       settings: Settings | None = None) -> pd.DataFrame:
     """Relationship counts indexed by customer_id: referrals, reviews, survey (answers).
 
     Customers appearing twice are summed. Raises KarteError when there is no key column or no
     relationship column at all.
     """
-    cfg = load("segments")["relationship"]
+    cfg = resolve(settings).segments["relationship"]
     raw = _read_table(data, filename)
     headers = {_norm_header(c): c for c in raw.columns}
     found = {}

@@ -12,6 +12,7 @@ import pandas as pd
 
 from engine.analysis import clusters
 from engine.orderbook import OrderBook
+from engine.settings import Settings
 
 
 def _num(x: float, digits: int = 4) -> float | None:
@@ -20,8 +21,8 @@ def _num(x: float, digits: int = 4) -> float | None:
 
 def analyse_book(book: OrderBook, as_of: Any = None, k: int | None = None,
                  relationship: pd.DataFrame | None = None, seed: int = 0,
-                 lang: str = "en") -> dict[str, Any]:
-    """The `segment --json` analysis figures of `book` with default settings."""
+                 lang: str = "en", *, settings: Settings | None = None) -> dict[str, Any]:
+    """The `segment --json` analysis figures of `book`."""
     import hashlib
 
     from engine.shop import AnalysisParams, ShopAnalysis
@@ -31,7 +32,8 @@ def analyse_book(book: OrderBook, as_of: Any = None, k: int | None = None,
         digest = hashlib.blake2b(pd.util.hash_pandas_object(relationship).to_numpy().tobytes(),
                                  digest_size=16).hexdigest()
     analysis = ShopAnalysis(book, AnalysisParams(as_of=as_of, k=k, relationship=digest,
-                                                 seed=seed), relationship=relationship)
+                                                 seed=seed), relationship=relationship,
+                            settings=settings)
     return segment_figures(analysis, lang)
 
 
@@ -56,12 +58,12 @@ def segment_figures(analysis: Any, lang: str = "en") -> dict[str, Any]:
         "f2_rate": figures["f2_rate_90"],
         "f2_eligible": int(analysis.retention["f2"].loc[90, "eligible"]),
         "active_customers": figures["active_customers"],
-        "rfm": {"segments": rfm.segment_counts(analysis.rfm),
+        "rfm": {"segments": rfm.segment_counts(analysis.rfm, settings=analysis.settings),
                 "thresholds": analysis.rfm_thresholds.as_dict()},
         "k": clustered.k,
         "clusters": None,
         "cpm": {sid: int(n) for sid, n in
-                cpm.cpm_grid(table, analysis.cpm)["customers"].items()},
+                cpm.cpm_grid(table, analysis.cpm, settings=analysis.settings)["customers"].items()},
         "ranks": ranked.counts(),
         "dormant_high_value": figures["dormant_high_value"],
         "dormant_method": "engine.dormant",

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from engine.clv._mle import collapse, maximise
-from engine.config import load
+from engine.settings import Settings, resolve
 
 PARAM_NAMES = ("r", "alpha", "a", "b")
 
@@ -87,19 +87,27 @@ class BetaGeoModel:
     log-likelihood (as `lifetimes` does), 0 for plain MLE.
     """
 
-    def __init__(self, penalizer: float = 0.0) -> None:
+    def __init__(self, penalizer: float = 0.0, *, maxiter: int | None = None,
+                 gtol: float | None = None, starts: list[list[float]] | None = None,
+                 log_bound: float | None = None, settings: Settings | None = None) -> None:
+        # Optimiser settings: given here, else clv.toml [fit] of `settings` (the shipped ones).
+        fit = resolve(settings).clv["fit"]
         self.penalizer = penalizer
+        self.maxiter = int(fit["max_iter"] if maxiter is None else maxiter)
+        self.gtol = float(fit["gtol"] if gtol is None else gtol)
+        self.starts = [list(map(float, s)) for s in (fit["bgnbd_starts"] if starts is None
+                                                     else starts)]
+        self.log_bound = float(fit["log_bound"] if log_bound is None else log_bound)
 
     def fit(self, frequency: Any, recency: Any, T: Any) -> "BetaGeoModel":
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         (ux, ut, uT), w = collapse(x, t_x, big_t)
         data = _Data.build(ux, ut, uT, w)
-        cfg = load("clv")["fit"]
         scale = float(np.mean(big_t)) or 1.0
-        starts = [np.array([s[0], s[1] * scale, s[2], s[3]]) for s in cfg["bgnbd_starts"]]
+        starts = [np.array([s[0], s[1] * scale, s[2], s[3]]) for s in self.starts]
         res = maximise(lambda p: _neg_mean_ll(p, data, self.penalizer), starts,
-                       n_customers=w.sum(), gtol=cfg["gtol"], max_iter=cfg["max_iter"],
-                       log_bound=cfg["log_bound"])
+                       n_customers=w.sum(), gtol=self.gtol, max_iter=self.maxiter,
+                       log_bound=self.log_bound)
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in res.params)))
         # Report the unpenalised log-likelihood of the data.
         self.loglik_ = float(self.loglik(ux, ut, uT, w)) if np.all(

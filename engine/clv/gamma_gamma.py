@@ -14,7 +14,7 @@ import numpy as np
 from scipy.special import digamma, gammaln
 
 from engine.clv._mle import collapse, maximise
-from engine.config import load
+from engine.settings import Settings, resolve
 
 PARAM_NAMES = ("p", "q", "v")
 
@@ -75,24 +75,32 @@ class GammaGammaModel:
     `converged_`, `n_customers_` (repeat customers used).
     """
 
-    def __init__(self, penalizer: float = 0.0) -> None:
+    def __init__(self, penalizer: float = 0.0, *, maxiter: int | None = None,
+                 gtol: float | None = None, starts: list[list[float]] | None = None,
+                 log_bound: float | None = None, settings: Settings | None = None) -> None:
+        # Optimiser settings: given here, else clv.toml [fit] of `settings` (the shipped ones).
+        fit = resolve(settings).clv["fit"]
         self.penalizer = penalizer
+        self.maxiter = int(fit["max_iter"] if maxiter is None else maxiter)
+        self.gtol = float(fit["gtol"] if gtol is None else gtol)
+        self.starts = [list(map(float, s)) for s in (fit["gamma_gamma_starts"] if starts is None
+                                                     else starts)]
+        self.log_bound = float(fit["log_bound"] if log_bound is None else log_bound)
 
     def fit(self, frequency: Any, monetary: Any) -> "GammaGammaModel":
         x, m = np.asarray(frequency, dtype=float), np.asarray(monetary, dtype=float)
         use = (x > 0) & (m > 0)
         (ux, um), w = collapse(x[use], m[use])
-        cfg = load("clv")["fit"]
         scale = float(np.average(um, weights=w)) if len(um) else 1.0
-        starts = [np.array([s[0], s[1], s[2] * scale]) for s in cfg["gamma_gamma_starts"]]
+        starts = [np.array([s[0], s[1], s[2] * scale]) for s in self.starts]
         if len(um) == 0:
             self.params_ = dict.fromkeys(PARAM_NAMES, float("nan"))
             self.loglik_, self.converged_, self.n_customers_ = float("-inf"), False, 0
             return self
         data = _Data.build(ux, um, w)
         res = maximise(lambda th: _neg_mean_ll(th, data, self.penalizer), starts,
-                       n_customers=w.sum(), gtol=cfg["gtol"], max_iter=cfg["max_iter"],
-                       log_bound=cfg["log_bound"])
+                       n_customers=w.sum(), gtol=self.gtol, max_iter=self.maxiter,
+                       log_bound=self.log_bound)
         self.params_ = dict(zip(PARAM_NAMES, (float(v) for v in res.params)))
         self.loglik_ = float(np.sum(w * _loglik(res.params, data))) if np.all(
             np.isfinite(res.params)) else float("-inf")

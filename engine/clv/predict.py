@@ -16,17 +16,17 @@ import pandas as pd
 from engine.clv.bgnbd import BetaGeoModel
 from engine.clv.gamma_gamma import GammaGammaModel
 from engine.clv.summary import CustomerSummary, customer_summary
-from engine.config import load
 from engine.errors import KarteError
+from engine.settings import Settings, resolve
 
 
 class PredictionUnavailable(KarteError):
     """The data cannot support a prediction; `key` (clv.unavailable.*) says why."""
 
 
-def check_data(summary: CustomerSummary) -> None:
+def check_data(summary: CustomerSummary, *, settings: Settings | None = None) -> None:
     """Raise PredictionUnavailable when the summary is below the limits of clv.toml [guard]."""
-    guard = load("clv")["guard"]
+    guard = resolve(settings).clv["guard"]
     n, n_repeat = summary.n_customers, summary.n_repeat
     # Ordered from the most basic shortfall to the subtlest, so the message names the first.
     if n < guard["min_customers"]:
@@ -63,15 +63,15 @@ class ClvFit:
             return 0.0
         return float(np.corrcoef(rep["frequency"], rep["monetary"])[0, 1])
 
-    def notices(self) -> list[str]:
+    def notices(self, *, settings: Settings | None = None) -> list[str]:
         """Message keys of caveats to show beside the prediction."""
-        limit = load("clv")["guard"]["max_frequency_value_correlation"]
+        limit = resolve(settings).clv["guard"]["max_frequency_value_correlation"]
         if abs(self.frequency_value_correlation()) > limit:
             return ["clv.notice.value_depends_on_frequency"]
         return []
 
     def units_per_month(self) -> float:
-        return load("clv")["time_unit"]["days_per_month"] / self.summary.days_per_unit
+        return self.summary.days_per_month / self.summary.days_per_unit
 
     def to_dict(self) -> dict[str, Any]:
         """The `clv --json` figures."""
@@ -87,9 +87,10 @@ class ClvFit:
         }
 
     def customer_values(self, horizon_months: float | None = None,
-                        monthly_discount: float | None = None) -> pd.DataFrame:
+                        monthly_discount: float | None = None, *,
+                        settings: Settings | None = None) -> pd.DataFrame:
         """Per customer: p_alive, expected purchases and value over the horizon, and CLV."""
-        cfg = load("clv")["clv"]
+        cfg = resolve(settings).clv["clv"]
         months = cfg["horizon_months"] if horizon_months is None else horizon_months
         disc = cfg["monthly_discount"] if monthly_discount is None else monthly_discount
         tb = self.summary.table
@@ -127,21 +128,25 @@ def clv(bgnbd: BetaGeoModel, gamma_gamma: GammaGammaModel, x: Any, t_x: Any, T: 
     return total * value
 
 
-def fit_models(summary: CustomerSummary, *, penalizer: float = 0.0) -> ClvFit:
+def fit_models(summary: CustomerSummary, *, penalizer: float = 0.0,
+               settings: Settings | None = None) -> ClvFit:
     """Fit both models on a summary that passed `check_data`; refuse a non-converged fit."""
     tb = summary.table
-    bg = BetaGeoModel(penalizer=penalizer).fit(tb["frequency"], tb["recency"], tb["T"])
+    bg = BetaGeoModel(penalizer=penalizer, settings=settings).fit(
+        tb["frequency"], tb["recency"], tb["T"])
     if not bg.converged_:
         raise PredictionUnavailable("clv.unavailable.not_converged", model="BG/NBD")
-    gg = GammaGammaModel(penalizer=penalizer).fit(tb["frequency"], tb["monetary"])
+    gg = GammaGammaModel(penalizer=penalizer, settings=settings).fit(tb["frequency"],
+                                                                     tb["monetary"])
     if not gg.converged_:
         raise PredictionUnavailable("clv.unavailable.not_converged", model="Gamma-Gamma")
     return ClvFit(summary=summary, bgnbd=bg, gamma_gamma=gg)
 
 
 def fit_clv(orders: pd.DataFrame, *, calibration_end: object = None, time_unit: str = "auto",
-            penalizer: float = 0.0) -> ClvFit:
+            penalizer: float = 0.0, settings: Settings | None = None) -> ClvFit:
     """Summary, guard rails and both models from the `orders` table of an OrderBook."""
-    summary = customer_summary(orders, calibration_end=calibration_end, time_unit=time_unit)
-    check_data(summary)
-    return fit_models(summary, penalizer=penalizer)
+    summary = customer_summary(orders, calibration_end=calibration_end, time_unit=time_unit,
+                               settings=settings)
+    check_data(summary, settings=settings)
+    return fit_models(summary, penalizer=penalizer, settings=settings)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.config import load
 from engine.errors import KarteError
+from engine.settings import Settings, resolve
 
 TIME_UNITS = ("D", "W")
 
@@ -32,6 +32,8 @@ class CustomerSummary:
     time_unit: str                 # "D" or "W"
     calibration_end: pd.Timestamp  # last day included
     history_days: int              # first order of any customer to calibration end
+    days_per_unit: float = 7.0     # days in one time unit (clv.toml [time_unit])
+    days_per_month: float = 30.4375
 
     @property
     def n_customers(self) -> int:
@@ -41,19 +43,16 @@ class CustomerSummary:
     def n_repeat(self) -> int:
         return int((self.table["frequency"] > 0).sum())
 
-    @property
-    def days_per_unit(self) -> float:
-        return float(load("clv")["time_unit"]["days_per_unit"][self.time_unit])
 
-
-def choose_time_unit(history_days: int) -> str:
+def choose_time_unit(history_days: int, *, settings: Settings | None = None) -> str:
     """Days for a short history, weeks otherwise (threshold in clv.toml [time_unit])."""
-    limit = load("clv")["time_unit"]["weeks_from_history_days"]
+    limit = resolve(settings).clv["time_unit"]["weeks_from_history_days"]
     return "D" if history_days < limit else "W"
 
 
 def customer_summary(orders: pd.DataFrame, *, calibration_end: object = None,
-                     time_unit: str = "auto") -> CustomerSummary:
+                     time_unit: str = "auto", settings: Settings | None = None
+                     ) -> CustomerSummary:
     """Summarise `orders` (customer_id, order_date, revenue) up to `calibration_end`.
 
     calibration_end: a date (inclusive); default the last order date. Orders after it are
@@ -94,8 +93,9 @@ def customer_summary(orders: pd.DataFrame, *, calibration_end: object = None,
     n_orders = per["orders"].sum()
 
     history_days = int((end - first_date.min()).days)
-    unit = choose_time_unit(history_days) if time_unit == "auto" else time_unit
-    unit_days = float(load("clv")["time_unit"]["days_per_unit"][unit])
+    units = resolve(settings).clv["time_unit"]
+    unit = choose_time_unit(history_days, settings=settings) if time_unit == "auto" else time_unit
+    unit_days = float(units["days_per_unit"][unit])
 
     frequency = (n_days - 1).astype(np.int64)
     repeat_value = total_value - first_value
@@ -112,4 +112,5 @@ def customer_summary(orders: pd.DataFrame, *, calibration_end: object = None,
     })
     table.index.name = "customer_id"
     return CustomerSummary(table=table, time_unit=unit, calibration_end=end,
-                           history_days=history_days)
+                           history_days=history_days, days_per_unit=unit_days,
+                           days_per_month=float(units["days_per_month"]))

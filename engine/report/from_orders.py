@@ -79,10 +79,11 @@ def sections(analysis: "ShopAnalysis", lang: str = "ja", lists: str = "none") ->
         "monetary": table["monetary"].to_numpy(),
     })
     chosen: dict[str, pd.DataFrame] = {}
-    layer_label = dict(zip(dormant.layers["layer"], dormant.layers[f"label_{lang}"]))
-    d = dormant.customers[["customer_id", "layer", "p_alive", "recoverable_value"]]
-    d = d.assign(layer=d["layer"].map(lambda x: layer_label.get(x, x)))
-    chosen[t("report.sheet.dormant", lang)] = d.merge(base, on="customer_id", how="left")
+    if not dormant.customers.empty:  # like the segment lists below: no empty sheet
+        layer_label = dict(zip(dormant.layers["layer"], dormant.layers[f"label_{lang}"]))
+        d = dormant.customers[["customer_id", "layer", "p_alive", "recoverable_value"]]
+        d = d.assign(layer=d["layer"].map(lambda x: layer_label.get(x, x)))
+        chosen[t("report.sheet.dormant", lang)] = d.merge(base, on="customer_id", how="left")
     if lists == "all":
         for sid in rfm.segment_ids():
             part = base.loc[scored["segment"].to_numpy() == sid].reset_index(drop=True)
