@@ -31,7 +31,7 @@ assumptions = views.assumptions_editor(answers())
 if has_data:
     as_of = customers.resolve_as_of(book.orders)
     try:
-        frame = cached.plan_frame(data.book_key(), as_of, book)
+        frame = cached.plan_frame(data.book_key(), as_of, book, assumptions)
     except KarteError as exc:
         st.error(exc.message(lang()))
         st.stop()

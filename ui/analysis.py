@@ -75,8 +75,11 @@ def dormant(key: tuple, as_of: pd.Timestamp, _book: OrderBook):
 
 
 @st.cache_data(max_entries=ENTRIES, show_spinner=False)
-def plan_frame(key: tuple, as_of: pd.Timestamp, _book: OrderBook) -> pd.DataFrame:
-    """Per-customer targets of the plan (includes the dormant model fit: the slow part)."""
+def plan_frame(key: tuple, as_of: pd.Timestamp, _book: OrderBook,
+               assumptions: Any = None) -> pd.DataFrame:
+    """Per-customer targets of the plan (includes the dormant model fit: the slow part). The
+    dormant layers are cut with the plan's own `assumptions` (engine.economics), so the page's
+    layers and estimates agree."""
     from engine.roi import customer_frame
 
-    return customer_frame(_book, as_of)
+    return customer_frame(_book, as_of, assumptions=assumptions)
