@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from engine.config import load
 from engine.i18n import t
 from engine.kpis import format_value
+from engine.settings import Settings, resolve
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,16 @@ class Inconsistency:
     ratio: float
     message: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "ratio": round(self.ratio, 3), "message": self.message}
 
-def check_answers(answers: Mapping[str, Any], lang: str = "ja") -> list[Inconsistency]:
-    """The consistency checks whose answers are all given and whose ratio is out of range."""
+
+def check_answers(answers: Mapping[str, Any], lang: str = "ja", *,
+                  settings: Settings | None = None) -> list[Inconsistency]:
+    """The consistency checks whose answers are all given and whose ratio is out of range
+    (questions.toml [[consistency]] of `settings`, default the shipped file)."""
     found = []
-    for rule in load("questions").get("consistency", []):
+    for rule in resolve(settings).questions.get("consistency", []):
         values = [answers.get(q) for q in (*rule["product"], rule["against"])]
         if any(v is None for v in values) or not values[-1]:
             continue

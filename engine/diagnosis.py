@@ -17,6 +17,7 @@ from engine.actions import PlannedAction, build_plan
 from engine.kpis import compute_kpis, kpi_cards
 from engine.questions import validate_answers
 from engine.scoring import AreaResult, area_specs, level_label, score_areas, weakest_first
+from engine.settings import Settings
 
 if TYPE_CHECKING:
     from engine.orderbook import OrderBook
@@ -65,9 +66,10 @@ class Diagnosis:
         return out
 
 
-def area_sources(areas: list[AreaResult], from_data: tuple[str, ...]) -> dict[str, str]:
+def area_sources(areas: list[AreaResult], from_data: tuple[str, ...], *,
+                 settings: Settings | None = None) -> dict[str, str]:
     """Per area: "data" when an input question of one of its applied rules came from the data."""
-    rules = {rule.id: rule for spec in area_specs() for rule in spec.rules}
+    rules = {rule.id: rule for spec in area_specs(settings=settings) for rule in spec.rules}
     out = {}
     for area in areas:
         inputs = {q for res in area.rules for q in rules[res.id].inputs}
@@ -76,29 +78,32 @@ def area_sources(areas: list[AreaResult], from_data: tuple[str, ...]) -> dict[st
 
 
 def diagnose(answers: dict[str, Any], lang: str = "ja",
-             data: "OrderBook | Mapping[str, Any] | None" = None) -> Diagnosis:
+             data: "OrderBook | Mapping[str, Any] | None" = None, *,
+             settings: Settings | None = None) -> Diagnosis:
     """Diagnose raw or canonical answers (validated here; AnswerError for invalid ones).
 
     `data`: an OrderBook or a `engine.datacheck.data_kpis` dict; the data values then replace
     the answers they measure in the scoring (see the module docstring).
     """
-    canonical = validate_answers(answers)
+    canonical = validate_answers(answers, settings=settings)
     if data is None:
         kpis = compute_kpis(canonical)
-        areas = score_areas(canonical, kpis, lang)
+        areas = score_areas(canonical, kpis, lang, settings=settings)
         return Diagnosis(
             answers=canonical, areas=areas, weakest=weakest_first(areas), kpis=kpis,
-            actions=build_plan(canonical, kpis, areas, lang), lang=lang,
+            actions=build_plan(canonical, kpis, areas, lang, settings=settings), lang=lang,
         )
     from engine import datacheck  # only needed with order data
 
-    figures = dict(data) if isinstance(data, Mapping) else datacheck.data_kpis(data)
-    scored, from_data = datacheck.apply_data(canonical, figures)
+    figures = (dict(data) if isinstance(data, Mapping)
+               else datacheck.data_kpis(data, settings=settings))
+    scored, from_data = datacheck.apply_data(canonical, figures, settings=settings)
     kpis = compute_kpis(scored)
-    areas = score_areas(scored, kpis, lang)
+    areas = score_areas(scored, kpis, lang, settings=settings)
     return Diagnosis(
         answers=canonical, areas=areas, weakest=weakest_first(areas), kpis=kpis,
-        actions=build_plan(scored, kpis, areas, lang), lang=lang, data_kpis=figures,
-        comparison=datacheck.compare(canonical, figures, lang),
-        sources=area_sources(areas, from_data), from_data=from_data,
+        actions=build_plan(scored, kpis, areas, lang, settings=settings), lang=lang,
+        data_kpis=figures, comparison=datacheck.compare(canonical, figures, lang,
+                                                        settings=settings),
+        sources=area_sources(areas, from_data, settings=settings), from_data=from_data,
     )

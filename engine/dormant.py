@@ -22,7 +22,10 @@ Each customer on the list gets:
                        enters through the order value and the purchase rate learnt from it.
 When the models are unavailable (guard rails), a stated rule replaces them and the result says
 so (`method == "rule"`, `reason` = the message key why). Layers (likely / dm / let_go) follow
-the ordered rules of clv.toml [[dormant.layers]], weighing value against the cost of a DM.
+the ordered rules of clv.toml [[dormant.layers]], weighing value against the cost of a DM with
+the campaign model of `engine.economics` (`PlanAssumptions`: DM cost, gross margin, win-back
+lift): the same figures that price the dormant targets of the plan (engine.roi), so every
+customer of a layer "worth one DM" has a positive expected incremental profit there.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ import pandas as pd
 from engine.clv.predict import ClvFit, PredictionUnavailable, check_data, fit_models
 from engine.clv.summary import CustomerSummary, customer_summary
 from engine.config import load, localized
+from engine.economics import PlanAssumptions, return_on_contact, winback_value
 from engine.errors import KarteError
 from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
@@ -229,24 +233,36 @@ def _one_time_scores(orders: pd.DataFrame, summary: CustomerSummary, p: np.ndarr
     return p, value_if_back, expected_orders
 
 
-def _layers(p_alive: np.ndarray, expected_orders: np.ndarray, recoverable: np.ndarray
+def dm_return(recoverable: np.ndarray, assumptions: PlanAssumptions) -> np.ndarray:
+    """Incremental gross profit of one win-back DM / its cost, per customer (engine.economics):
+    winback_lift × recoverable value × gross margin / DM cost. ≥ 1 ⇔ the DM pays for itself."""
+    return return_on_contact(winback_value(recoverable, assumptions), assumptions.gross_margin,
+                             assumptions.cost("dm"))
+
+
+def _layers(p_alive: np.ndarray, expected_orders: np.ndarray, recoverable: np.ndarray,
+            assumptions: PlanAssumptions | None = None, settings: Settings | None = None
             ) -> np.ndarray:
-    cfg = load("clv")["dormant"]
-    dm_return = recoverable * cfg["gross_margin"] * cfg["dm_lift"] / cfg["dm_cost_yen"]
+    cfg = resolve(settings).clv["dormant"]
+    assumptions = assumptions or PlanAssumptions.defaults(settings=settings)
+    returns = dm_return(recoverable, assumptions)
     rules = cfg["layers"]
     conditions = [(p_alive >= r["min_p_alive"]) & (expected_orders >= r["min_expected_orders"])
-                  & (dm_return >= r["min_dm_return"]) for r in rules]
+                  & (returns >= r["min_dm_return"]) for r in rules]
     return np.select(conditions, [r["id"] for r in rules], default=LET_GO)
 
 
 def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
                        model: ClvFit | None = None,
                        horizon_months: float | None = None,
+                       assumptions: PlanAssumptions | None = None,
                        settings: Settings | None = None) -> DormantResult:
     """The dormant list as of `as_of` (default: the last order date) from the orders table.
 
     `model`: an already fitted ClvFit (e.g. the one the CLV page shows); without it the models
     are fitted here on the orders up to `as_of`, and a rule is used when they are unavailable.
+    `assumptions`: the plan's campaign assumptions (DM cost, the owner's gross margin, win-back
+    lift) the layers are valued with; default `PlanAssumptions.defaults()` (plan.toml).
     """
     clv_cfg = resolve(settings).clv
     cfg = clv_cfg["dormant"]
@@ -288,7 +304,7 @@ def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
         "p_alive": p_alive.round(4),
         "expected_value": expected.round(2),
         "recoverable_value": recoverable.round(2),
-        "layer": _layers(p_alive, expected_orders, recoverable),
+        "layer": _layers(p_alive, expected_orders, recoverable, assumptions, settings),
         "interval_days": interval.round(1),
         "expected_orders": expected_orders.round(3),
         "one_time": (tb["frequency"] == 0).to_numpy(),

@@ -44,8 +44,12 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def compute_kpis(answers: dict[str, Any]) -> dict[str, float | int | None]:
-    """The KPI dict from canonical answers (see `engine.questions.validate_answers`)."""
+def compute_kpis(answers: dict[str, Any], *,
+                 settings: Any = None) -> dict[str, float | int | None]:
+    """The KPI dict from canonical answers (see `engine.questions.validate_answers`).
+
+    `settings` is accepted like every rule-driven function; the KPIs are definitions (the
+    rules above), no rule file is read."""
     a = answers
     mall_only = a.get("sales_basis") == "mall_only"
     # Mall-only shops answered Q1-2 for the malls: there is no own-site share to report.

@@ -3,7 +3,9 @@
 This module owns what a valid answer is. `parse_answer` turns what a form or a JSON file gives
 (text typed by a person, with full-width digits, commas, ¥/円/%/人, 万/億 multipliers; or a plain
 number, bool or list) into the canonical value; `validate_answers` does it for a whole answer
-dict. `None` always means 「わからない」 (unknown), never zero.
+dict, reporting every invalid answer at once. `None` always means 「わからない」 (unknown),
+never zero. The definitions come from `Settings.questions` (keyword `settings`, default the
+shipped questions.toml).
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from engine.config import load, localized
+from engine.config import localized
 from engine.errors import AnswerError
+from engine.settings import Settings, resolve
 from engine.i18n import t
 from engine.kpis import format_value
 
@@ -113,35 +116,39 @@ def _question(row: dict[str, Any]) -> Question:
     )
 
 
-@lru_cache(maxsize=1)
-def _questions() -> tuple[Question, ...]:
-    return tuple(_question(row) for row in load("questions")["questions"])
+@lru_cache(maxsize=8)
+def _questions_of(settings: Settings) -> tuple[Question, ...]:
+    return tuple(_question(row) for row in settings.questions["questions"])
 
 
-def load_questions() -> list[Question]:
+def _questions(settings: Settings | None = None) -> tuple[Question, ...]:
+    return _questions_of(resolve(settings))
+
+
+def load_questions(*, settings: Settings | None = None) -> list[Question]:
     """All questions in wizard order."""
-    return list(_questions())
+    return list(_questions(settings))
 
 
-def question_map() -> dict[str, Question]:
+def question_map(*, settings: Settings | None = None) -> dict[str, Question]:
     """Questions keyed by id."""
-    return {q.id: q for q in _questions()}
+    return {q.id: q for q in _questions(settings)}
 
 
-def get_question(question_id: str) -> Question:
+def get_question(question_id: str, *, settings: Settings | None = None) -> Question:
     """The question `question_id`; AnswerError when there is no such question."""
     try:
-        return question_map()[question_id]
+        return question_map(settings=settings)[question_id]
     except KeyError:
         raise AnswerError("diagnosis.error.unknown_question", id=question_id) from None
 
 
-def steps() -> list[Step]:
+def steps(*, settings: Settings | None = None) -> list[Step]:
     """Wizard steps in order, each with its question ids (in question order)."""
-    qs = _questions()
+    qs = _questions(settings)
     return [
         Step(s["id"], tuple(q.id for q in qs if q.step == s["id"]), s["title_ja"], s["title_en"])
-        for s in load("questions")["steps"]
+        for s in resolve(settings).questions["steps"]
     ]
 
 
@@ -214,6 +221,10 @@ def _parse_numeric(question: Question, raw: Any) -> int | float:
         raise _fail(question, "negative", raw)
     if question.type == "percent" and value > 100:
         raise _fail(question, "percent_over_100", raw)
+    if question.type == "percent" and 0 < value < 1 and not _says_percent(raw):
+        # 粗利率 0.65 is almost always 65 % written as a fraction: ask instead of reading 0.65 %.
+        # Typed with its unit (「0.65%」) it is taken as written.
+        raise _fail(question, "percent_fraction", raw, percent=_plain(round(value * 100, 4)))
     if question.type == "count" and value != int(value):
         raise _fail(question, "not_integer", raw)
     low = question.min if question.min is not None else -math.inf
@@ -223,6 +234,12 @@ def _parse_numeric(question: Question, raw: Any) -> int | float:
     if question.type == "percent":
         return float(value)
     return int(round(value))  # yen and counts are whole numbers
+
+
+def _says_percent(raw: Any) -> bool:
+    """The answer was typed with a percent sign (「0.5%」, 「0.5％」): a fraction of a percent
+    meant as such."""
+    return isinstance(raw, str) and "%" in unicodedata.normalize("NFKC", raw)
 
 
 def _plain(number: float) -> str:
@@ -303,15 +320,39 @@ def parse_answer(question: Question, raw: Any) -> Any:
     raise ValueError(f"question {question.id}: unknown type {question.type!r} in questions.toml")
 
 
-def validate_answers(answers: Any) -> dict[str, Any]:
+def validate_answers(answers: Any, *, settings: Settings | None = None) -> dict[str, Any]:
     """Every question id mapped to its canonical value (None when absent or unknown).
 
-    Unknown ids and invalid values raise AnswerError naming the id.
+    Unknown ids and invalid values raise AnswerError: one problem raises that problem's own
+    error (key naming the id); several raise `diagnosis.error.many` listing all of them, in
+    question order, with the single errors in `params["errors"]`.
     """
     if not isinstance(answers, dict):
         raise AnswerError("diagnosis.error.not_a_mapping")
-    known = question_map()
-    for key in answers:
-        if key not in known:
-            raise AnswerError("diagnosis.error.unknown_question", id=key)
-    return {qid: parse_answer(q, answers.get(qid)) for qid, q in known.items()}
+    known = question_map(settings=settings)
+    errors = [AnswerError("diagnosis.error.unknown_question", id=key)
+              for key in answers if key not in known]
+    out: dict[str, Any] = {}
+    for qid, q in known.items():
+        try:
+            out[qid] = parse_answer(q, answers.get(qid))
+        except AnswerError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise AnswerErrors(errors)
+    return out
+
+
+class AnswerErrors(AnswerError):
+    """Several invalid answers at once; `errors` holds each one's own AnswerError."""
+
+    def __init__(self, errors: list[AnswerError]) -> None:
+        super().__init__("diagnosis.error.many", count=len(errors), errors=errors)
+        self.errors = errors
+
+    def message(self, lang: str = "ja") -> str:
+        lines = [t(self.key, lang, count=len(self.errors))]
+        lines += [f"- {e.message(lang)}" for e in self.errors]
+        return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Scores the six diagnosis areas from the answers, with a small generic rule evaluator.
 
-This module owns the evaluation of `engine/data/scoring.toml` (rules, weights, benchmarks) and of
+This module owns the evaluation of `engine/data/scoring.toml` (`Settings.scoring`, keyword
+`settings`, default the shipped file) (rules, weights, benchmarks) and of
 conditions written as data (`when` / `unless` in scoring.toml, triggers in actions.toml). There
 are no per-area code paths: an area is the weighted mean of its rules' scores. An unknown answer
 is left out of the mean and lowers the area's confidence; it is never scored as zero.
@@ -13,10 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence
 
-from engine.config import load, localized
+from engine.config import localized
 from engine.i18n import t
 from engine.kpis import format_value
 from engine.questions import format_answer, question_map
+from engine.settings import Settings, resolve
 
 LEVELS: tuple[str, ...] = ("good", "caution", "poor", "unknown")
 
@@ -177,31 +179,35 @@ class AreaResult:
                 "confidence": self.confidence, "reason": self.reason}
 
 
-@lru_cache(maxsize=1)
-def area_specs() -> tuple[AreaSpec, ...]:
-    """The areas of scoring.toml, in file order."""
+@lru_cache(maxsize=8)
+def _area_specs_of(settings: Settings) -> tuple[AreaSpec, ...]:
     return tuple(
         AreaSpec(a["id"], a, tuple(Rule(r["id"], r) for r in a.get("rules", ())))
-        for a in load("scoring")["areas"]
+        for a in settings.scoring["areas"]
     )
 
 
-def area_ids() -> list[str]:
-    return [a.id for a in area_specs()]
+def area_specs(*, settings: Settings | None = None) -> tuple[AreaSpec, ...]:
+    """The areas of scoring.toml, in file order."""
+    return _area_specs_of(resolve(settings))
 
 
-def area_label(area_id: str, lang: str = "ja") -> str:
-    for spec in area_specs():
+def area_ids(*, settings: Settings | None = None) -> list[str]:
+    return [a.id for a in area_specs(settings=settings)]
+
+
+def area_label(area_id: str, lang: str = "ja", *, settings: Settings | None = None) -> str:
+    for spec in area_specs(settings=settings):
         if spec.id == area_id:
             return spec.label(lang)
     return area_id
 
 
-def level_of(score: float | None) -> str:
+def level_of(score: float | None, *, settings: Settings | None = None) -> str:
     """good / caution / poor from the thresholds of scoring.toml; unknown for None."""
     if score is None:
         return "unknown"
-    levels = load("scoring")["levels"]
+    levels = resolve(settings).scoring["levels"]
     if score >= levels["good"]:
         return "good"
     if score >= levels["caution"]:
@@ -220,11 +226,11 @@ def _join(items: Sequence[str], lang: str) -> str:
     return t("diagnosis.list_separator", lang).join(items)
 
 
-def _describe(rule: Rule, value: Any, lang: str) -> str:
+def _describe(rule: Rule, value: Any, lang: str, settings: Settings | None = None) -> str:
     """The rule's value written for people (choice label, list of chosen items, ¥, %…)."""
     source = rule.spec["source"]
     if "question" in source:
-        return format_answer(question_map()[source["question"]], value, lang)
+        return format_answer(question_map(settings=settings)[source["question"]], value, lang)
     return format_value(value, rule.spec.get("format", "none"), lang)
 
 
@@ -239,9 +245,10 @@ def _benchmark(rule: Rule, lang: str) -> str:
 
 
 def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str,
-            area_good: bool = False) -> str:
+            area_good: bool = False, settings: Settings | None = None) -> str:
     scored = [(r, res) for r, res in rules if res.score is not None]
-    missing_labels = _join([question_map()[q].short(lang) for q in missing], lang)
+    questions = question_map(settings=settings)
+    missing_labels = _join([questions[q].short(lang) for q in missing], lang)
     if not scored and not missing:  # all answered, yet nothing to score (e.g. 0 last year)
         return t("diagnosis.not_computable", lang)
     if not scored:
@@ -253,8 +260,8 @@ def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str,
         rule, res = max(scored, key=lambda pair: pair[1].score * pair[1].weight)
     else:
         rule, res = max(scored, key=lambda pair: (100 - pair[1].score) * pair[1].weight)
-    status = "ok" if level_of(res.score) == "good" else "low"
-    params: dict[str, Any] = {"value": _describe(rule, res.value, lang),
+    status = "ok" if level_of(res.score, settings=settings) == "good" else "low"
+    params: dict[str, Any] = {"value": _describe(rule, res.value, lang, settings),
                               "benchmark": _benchmark(rule, lang)}
     if rule.spec["kind"] == "set":
         params["count"] = f"{rule.set_total(_as_list(res.value)):g}"
@@ -263,7 +270,8 @@ def _reason(rules: list[tuple[Rule, RuleResult]], missing: list[str], lang: str,
 
 # --- areas -------------------------------------------------------------------------------------
 
-def score_area(spec: AreaSpec, ctx: Context, lang: str = "ja") -> AreaResult:
+def score_area(spec: AreaSpec, ctx: Context, lang: str = "ja", *,
+               settings: Settings | None = None) -> AreaResult:
     """Weighted mean of the area's applicable rules that have a value; confidence = share of
     their input questions that were answered."""
     active = [r for r in spec.rules if r.applies(ctx)]
@@ -280,19 +288,21 @@ def score_area(spec: AreaSpec, ctx: Context, lang: str = "ja") -> AreaResult:
     if scored and weight > 0:
         # half-up rounding (Python's round() would send 40.5 to 40)
         score = math.floor(sum(res.score * res.weight for res in scored) / weight + 0.5)
+    level = level_of(score, settings=settings)
     return AreaResult(
-        id=spec.id, label=spec.label(lang), score=score, level=level_of(score),
+        id=spec.id, label=spec.label(lang), score=score, level=level,
         confidence=confidence,
-        reason=_reason(results, missing, lang, area_good=level_of(score) == "good"),
+        reason=_reason(results, missing, lang, area_good=level == "good", settings=settings),
         rules=tuple(res for _, res in results), missing=tuple(missing),
     )
 
 
 def score_areas(answers: Mapping[str, Any], kpis: Mapping[str, Any],
-                lang: str = "ja") -> list[AreaResult]:
+                lang: str = "ja", *, settings: Settings | None = None) -> list[AreaResult]:
     """All areas in scoring.toml order."""
     ctx = Context(answers=answers, kpis=kpis)
-    return [score_area(spec, ctx, lang) for spec in area_specs()]
+    return [score_area(spec, ctx, lang, settings=settings)
+            for spec in area_specs(settings=settings)]
 
 
 def weakest_first(areas: Sequence[AreaResult]) -> list[str]:

@@ -54,6 +54,7 @@ class AnalysisParams:
     k: int | None = None
     relationship: str | None = None
     seed: int = 0
+    assumptions: Any = None    # engine.economics.PlanAssumptions: values the dormant layers
 
     def __post_init__(self) -> None:
         if self.as_of is not None and not isinstance(self.as_of, pd.Timestamp):
@@ -141,7 +142,8 @@ class ShopAnalysis:
 
     @property
     def rfm_defaults(self) -> rfm_mod.RFMThresholds:
-        return self._part("rfm_defaults", (), lambda: rfm_mod.default_thresholds(self.customers))
+        return self._part("rfm_defaults", (), lambda: rfm_mod.default_thresholds(
+            self.customers, settings=self.settings))
 
     @property
     def rfm_thresholds(self) -> rfm_mod.RFMThresholds:
@@ -150,7 +152,8 @@ class ShopAnalysis:
     def rfm_scores(self, thresholds: rfm_mod.RFMThresholds | None = None) -> pd.DataFrame:
         """R, F, M and segment per customer under `thresholds` (default: the analysis's)."""
         cuts = thresholds if thresholds is not None else self.rfm_thresholds
-        return self._part("rfm", (cuts,), lambda: rfm_mod.score(self.customers, cuts),
+        return self._part("rfm", (cuts,), lambda: rfm_mod.score(self.customers, cuts,
+                                                              settings=self.settings),
                           variants=True)
 
     @property
@@ -163,22 +166,26 @@ class ShopAnalysis:
 
     @property
     def cpm_thresholds(self) -> cpm_mod.CPMThresholds:
-        return self.params.cpm if self.params.cpm is not None else cpm_mod.default_thresholds()
+        if self.params.cpm is not None:
+            return self.params.cpm
+        return cpm_mod.default_thresholds(settings=self.settings)
 
     @property
     def cpm(self) -> pd.Series:
         cuts = self.cpm_thresholds
-        return self._part("cpm", (cuts,), lambda: cpm_mod.cpm_segments(self.customers, cuts),
+        return self._part("cpm", (cuts,), lambda: cpm_mod.cpm_segments(self.customers, cuts,
+                                                                   settings=self.settings),
                           variants=True)
 
     @property
     def cpm_grid(self) -> pd.DataFrame:
-        return cpm_mod.cpm_grid(self.customers, self.cpm)
+        return cpm_mod.cpm_grid(self.customers, self.cpm, settings=self.settings)
 
     @property
     def ranks(self) -> ranks_mod.RankResult:
         return self._part("ranks", (self.params.relationship,),
-                          lambda: ranks_mod.assign_ranks(self.customers, self.relationship),
+                          lambda: ranks_mod.assign_ranks(self.customers, self.relationship,
+                                                         settings=self.settings),
                           variants=True)
 
     @property
@@ -191,7 +198,8 @@ class ShopAnalysis:
             # every salt and every order of the file.
             table = self.customers
             ordered = table.sort_values(clusters_mod.FEATURES, kind="mergesort")
-            return clusters_mod.fit_clusters(ordered, k=self.params.k, seed=self.params.seed)
+            return clusters_mod.fit_clusters(ordered, k=self.params.k, seed=self.params.seed,
+                                             settings=self.settings)
         return self._part("clusters", (self.params.k, self.params.seed), fit, variants=True)
 
     # --- retention, dormant, data figures ---------------------------------------------------------
@@ -213,22 +221,53 @@ class ShopAnalysis:
         return self._part("retention", (), compute)
 
     @property
-    def dormant(self):
-        """優良休眠客 (engine.dormant.DormantResult): the BG/NBD fit, once per file and date."""
-        def fit():
-            from engine.dormant import dormant_high_value
+    def clv_fit(self):
+        """BG/NBD + Gamma-Gamma on the known orders (engine.clv.ClvFit), fitted once per file
+        and date; None when the guard rails refuse the data (the dormant list then uses its
+        stated rule)."""
+        from engine.clv.predict import PredictionUnavailable, check_data, fit_models
+        from engine.clv.summary import customer_summary
 
+        def fit():
             self.fits["dormant"] += 1
-            return dormant_high_value(self.known_orders, self.as_of)
+            try:
+                summary = customer_summary(self.known_orders, calibration_end=self.as_of,
+                                           settings=self.settings)
+                check_data(summary, settings=self.settings)
+                return fit_models(summary, settings=self.settings)
+            except (PredictionUnavailable, KarteError):
+                return None
         customers_mod.require_customers(self.book)
-        return self._part("dormant", (), fit)
+        return self._part("clv_fit", (), fit)
+
+    @property
+    def assumptions(self):
+        """The campaign assumptions of this analysis (engine.economics.PlanAssumptions)."""
+        if self.params.assumptions is not None:
+            return self.params.assumptions
+        from engine.economics import PlanAssumptions
+
+        return PlanAssumptions.defaults(settings=self.settings)
+
+    @property
+    def dormant(self):
+        """優良休眠客 (engine.dormant.DormantResult): the models fitted once (`clv_fit`), the
+        layers valued with this analysis's campaign assumptions, as the plan values them."""
+        from engine.dormant import dormant_high_value
+
+        customers_mod.require_customers(self.book)
+        assumptions = self.assumptions
+        return self._part("dormant", (assumptions,), lambda: dormant_high_value(
+            self.known_orders, self.as_of, model=self.clv_fit, assumptions=assumptions,
+            settings=self.settings), variants=True)
 
     @property
     def data_kpis(self) -> dict[str, Any]:
         """The figures the diagnosis compares with the answers (engine.datacheck.data_kpis)."""
         from engine.datacheck import data_kpis
 
-        return self._part("data_kpis", (), lambda: data_kpis(self.book, self.as_of))
+        return self._part("data_kpis", (), lambda: data_kpis(self.book, self.as_of,
+                                                             settings=self.settings))
 
     def figures(self) -> dict[str, Any]:
         """Every headline figure of the shop by its one name (engine.figures.FIGURES)."""
@@ -248,8 +287,8 @@ class ShopAnalysis:
         from engine.diagnosis import diagnose
 
         if not self.has_customers or self.known_orders.empty:
-            return diagnose(dict(answers), lang)
-        return diagnose(dict(answers), lang, data=self.data_kpis)
+            return diagnose(dict(answers), lang, settings=self.settings)
+        return diagnose(dict(answers), lang, data=self.data_kpis, settings=self.settings)
 
     @property
     def plan_frame(self) -> pd.DataFrame:
@@ -260,7 +299,8 @@ class ShopAnalysis:
             return frame_from_parts(self.customers, self.known_orders, cpm=self.cpm,
                                     rfm_segment=self.rfm["segment"],
                                     rank=self.ranks.ranks["rank"], dormant=self.dormant)
-        key = (self.rfm_thresholds, self.cpm_thresholds, self.params.relationship)
+        key = (self.rfm_thresholds, self.cpm_thresholds, self.params.relationship,
+               self.assumptions)
         return self._part("plan_frame", key, compute, variants=True)
 
     def plan(self, answers: Mapping[str, Any], assumptions: Any = None,
@@ -271,13 +311,20 @@ class ShopAnalysis:
         of the diagnosis that no target covers, unpriced. ★ is decided here once: the data
         plan's top rows, or the diagnosis's when no target is expected to pay.
         """
+        from engine.economics import PlanAssumptions
         from engine.roi import build_data_plan
 
         diagnosis = self.diagnose(answers, lang)
         if not self.has_customers or self.known_orders.empty:
             return answer_rows(diagnosis, lang)
+        if assumptions is None:
+            from engine.questions import validate_answers
+
+            assumptions = PlanAssumptions.defaults(
+                validate_answers(dict(answers), settings=self.settings), settings=self.settings)
+        priced = self.with_params(assumptions=assumptions)
         rows = build_data_plan(self.book, answers, assumptions, self.as_of, lang,
-                               frame=self.plan_frame)
+                               frame=priced.plan_frame, settings=self.settings)
         covered = {row.action for row in rows if row.action}
         extra = [row for row in answer_rows(diagnosis, lang) if row.id not in covered]
         if any(row.top for row in rows):

@@ -177,3 +177,50 @@ def test_changing_an_answer_changes_the_result():
 
 def test_every_step_of_the_toml_has_a_title():
     assert set(load("actions")["steps"]) == set(STEPS)
+
+
+# --- every diagnosis yields a plan; steps a consultant would choose -------------------------------
+
+HEALTHY = {"sales_basis": "own_site", "q1": 500_000_000, "q2": 95, "q3": "trial",
+           "q4": "subscription", "subscription": True,
+           "q5": ["organic_search", "organic_sns", "referral"], "q6": 1000, "q7": 20000,
+           "active_last_year": 10000, "q8": 70, "q9": 60000, "gross_margin": 70,
+           "q10": ["thank_you", "usage_guide", "brand_story", "newsletter", "next_offer",
+                   "survey", "sample"]}
+
+
+def test_a_healthy_shop_gets_the_next_omega_steps_not_an_empty_plan():
+    result = diagnose(HEALTHY, "ja")
+    assert all(a.level == "good" for a in result.areas)
+    assert result.actions and {a.step for a in result.actions} >= {"E", "F", "A"}
+    assert sum(a.top for a in result.actions) == min(3, len(result.actions))
+
+
+def test_the_fallback_is_used_when_nothing_triggers():
+    from economics_helpers import settings_with
+
+    quiet = settings_with(actions={"actions": [dict(a.table, when=[{"question": "q1",
+                                                                   "op": "<", "value": 0}],
+                                                    when_any=[])
+                                               for a in catalogue()]})
+    result = diagnose(HEALTHY, "en", settings=quiet)
+    fallback = load("actions")["plan"]["fallback"]
+    assert [a.id for a in result.actions] == fallback
+    assert all(a.why and not a.why.startswith("diagnosis.") for a in result.actions)
+
+
+def test_a_mall_only_shop_first_builds_its_own_list_within_the_mall_rules():
+    mall = {**SHOP, "sales_basis": "mall_only", "q2": 0}
+    result = diagnose(mall, "ja")
+    first = result.actions[0]
+    assert first.id == "own_site_list" and first.top
+    assert "規約" in first.first_step                   # inserts may not lead to the own shop
+    assert ids(diagnose({**SHOP, "q2": 80}, "ja"))[0] != "own_site_list"
+
+
+def test_actions_sit_under_the_step_a_consultant_would_choose():
+    step = {a.id: a.step for a in catalogue()}
+    assert step["cpa_cap"] == "C"          # allowable CPA is about making an order pay, not A
+    assert step["f2_followup"] == "D"      # a step mail gives value (D); B is asking (surveys)
+    assert step["survey_by_rank"] == "B" and step["rank_list"] == "A"
+    assert {t["id"]: t["step"] for t in load("plan")["targets"]}["f2_candidates"] == "D"

@@ -36,7 +36,7 @@ def test_json_output_has_the_documented_shape(tmp_path):
     done = run("diagnose", write(tmp_path, {"answers": SHOP}), "--json")
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) == {"areas", "weakest", "kpis", "actions"}
+    assert set(data) == {"areas", "weakest", "kpis", "actions", "consistency"}
     assert [a["id"] for a in data["areas"]] == AREAS
     assert all(set(a) == {"id", "label", "score", "level", "confidence", "reason"}
                for a in data["areas"])
@@ -109,3 +109,26 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, payload, needle):
 def test_missing_file_exits_2(tmp_path, capsys):
     code, _, err = main(capsys, "diagnose", str(tmp_path / "nope.json"))
     assert code == 2 and err.startswith("error: ")
+
+
+def test_the_consistency_check_runs_in_the_command_line_too(tmp_path):
+    # LTV ¥12,000,000 × 1,000 customers = ¥12 billion against ¥12 million of sales: a slip
+    slip = {**SHOP, "q1": 12_000_000, "q7": 1000, "q9": 12_000_000}
+    done = run("diagnose", write(tmp_path, {"answers": slip}), "--json")
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)["consistency"]
+    assert [c["id"] for c in found] == ["ltv_customers_vs_sales"]
+    assert found[0]["ratio"] == pytest.approx(12_000_000 * 1000 / 12_000_000)
+    text = run("diagnose", write(tmp_path, {"answers": slip}))
+    assert text.stdout.startswith("! ")
+    fine = run("diagnose", write(tmp_path, {"answers": SHOP}), "--json")
+    assert json.loads(fine.stdout)["consistency"] == []
+
+
+def test_every_invalid_answer_is_reported_at_once(tmp_path):
+    bad = {**SHOP, "q1": -5, "q8": 150, "gross_margin": 0.65}
+    done = run("diagnose", write(tmp_path, {"answers": bad}))
+    assert done.returncode == 2
+    for qid in ("q1", "q8", "gross_margin"):
+        assert f"({qid})" in done.stderr
+    assert "65%" in done.stderr

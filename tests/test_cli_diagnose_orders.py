@@ -51,12 +51,16 @@ def test_orders_add_data_kpis_and_a_source_per_area(output, files):
     assert output["data_kpis"] == json.loads(json.dumps(data_kpis(book), ensure_ascii=False))
 
 
-def test_the_comparison_flags_the_owners_repeat_rate(output):
+def test_the_comparison_flags_a_gap_beyond_the_threshold_only(output):
     rows = {r["id"]: r for r in output["comparison"]}
-    # the food-gift owner answered 25 %; the data says otherwise by more than the threshold
+    # the food-gift owner answered 25 %; the data (2+ orders WITHIN the last 12 months, Q8)
+    # is close to it, so the repeat rate is not flagged
     q8 = rows["q8"]
     assert q8["answer"] == 25 and q8["data"] == round(output["data_kpis"]["repeat_rate"] * 100, 1)
-    assert q8["flag"] is True and q8["message"]
+    for row in rows.values():
+        assert row["flag"] == (row["gap"] is not None and abs(row["gap"]) > row["threshold"])
+        assert bool(row["message"]) == row["flag"]
+    assert q8["used"] and output["data_kpis"]["channel"] == "own_site"     # an EC-CUBE file
 
 
 def test_the_plan_is_data_backed_and_sorted_by_expected_profit(output):
@@ -78,7 +82,7 @@ def test_without_orders_the_output_is_unchanged(files, capsys):
     answers, _, _ = files
     assert cli_main(["diagnose", answers, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"areas", "weakest", "kpis", "actions"}
+    assert set(out) == {"areas", "weakest", "kpis", "actions", "consistency"}
     assert all("source" not in a for a in out["areas"])
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from analysis_helpers import make_book
 from engine.config import load
-from engine.datacheck import apply_data, compare, data_kpi_cards, data_kpis, gap_of
+from engine.datacheck import (apply_data, compare, data_kpi_cards, data_kpis, file_channel,
+                              gap_of)
 from engine.diagnosis import diagnose
 from engine.i18n import t
 from engine.questions import validate_answers
@@ -50,12 +51,39 @@ def test_active_customers_bought_in_the_last_12_months(kpis):
     assert kpis["active_customers"] == 3            # A, C, D
 
 
-def test_repeat_rate_is_the_share_of_active_customers_with_two_or_more_orders(kpis):
-    assert kpis["repeat_rate"] == pytest.approx(2 / 3, abs=1e-4)   # A and C of A, C, D
+def test_repeat_rate_is_the_share_of_last_years_buyers_with_two_orders_within_it(kpis):
+    # Q8: buyers of the window A, C, D; only C ordered twice WITHIN the window (A's second
+    # order is from the year before, which the question does not ask about)
+    assert kpis["repeat_rate"] == pytest.approx(1 / 3, abs=1e-4)
 
 
-def test_annual_ltv_is_known_buyers_revenue_over_active_customers(kpis):
-    assert kpis["annual_ltv"] == round((2000 + 4000 + 5000 + 6000) / 3)   # guest left out
+def test_annual_ltv_is_the_first_year_of_the_latest_complete_cohort(kpis):
+    # Q9: first order in [2024-01-02, 2025-01-01): A (2024-02-01) and B (2024-06-01).
+    # A's first year ends 2025-01-31: o1 ¥1,000 only (o2 on 2025-03-01 is in year two);
+    # B: ¥3,000. E started before the cohort year, C and D have no complete first year.
+    assert kpis["annual_ltv"] == (1000 + 3000) / 2
+    assert kpis["annual_ltv_customers"] == 2
+
+
+def test_annual_ltv_is_none_without_a_complete_first_year():
+    short = make_book([("o1", "A", "2025-06-01", 1000), ("o2", "A", "2025-08-01", 2000)])
+    assert data_kpis(short, AS_OF)["annual_ltv"] is None
+
+
+def test_a_mall_export_does_not_replace_own_site_answers_but_answers_a_mall_shop():
+    mall = make_book(ROWS, products=PRODUCTS)
+    mall.report.format = "rakuten_rms"
+    figures = data_kpis(mall, AS_OF)
+    assert figures["channel"] == "mall"
+    own = validate_answers(ANSWERS)
+    merged, replaced = apply_data(own, figures)
+    assert replaced == () and merged == own
+    rows = compare(own, figures, "ja")
+    assert all(not r["used"] for r in rows) and "楽天" in rows[0]["channel_note"]
+    mall_shop = validate_answers({**ANSWERS, "sales_basis": "mall_only"})
+    assert set(apply_data(mall_shop, figures)[1]) == {"q1", "q7", "q8", "q9",
+                                                     "active_last_year"}
+    assert data_kpis(make_book(ROWS), AS_OF)["channel"] == file_channel("generic")
 
 
 def test_active_last_year_and_the_trend(kpis):
@@ -97,7 +125,7 @@ def test_every_data_kpi_has_a_card_with_label_and_note_in_both_languages(kpis):
                    for c in cards)
     by_id = {c["id"]: c for c in data_kpi_cards(kpis, "ja")}
     assert by_id["active_customers"]["value"] == "3人"
-    assert by_id["repeat_rate"]["value"] == "66.7%"
+    assert by_id["repeat_rate"]["value"] == "33.3%"
 
 
 # --- compare -------------------------------------------------------------------------------------
@@ -111,8 +139,8 @@ def test_each_answer_is_shown_beside_the_data_value_in_answer_units(kpis):
     rows = compare(answers, kpis, "ja")
     assert [r["id"] for r in rows] == [c["id"] for c in load("plan")["checks"]]
     q8 = _row(rows, "q8")
-    assert q8["data"] == pytest.approx(66.7)           # repeat rate in percent, 1 decimal
-    assert q8["gap"] == pytest.approx((50 - 66.7) / 66.7, abs=1e-6)
+    assert q8["data"] == pytest.approx(33.3)           # repeat rate in percent, 1 decimal
+    assert q8["gap"] == pytest.approx((50 - 33.3) / 33.3, abs=1e-6)
     assert _row(rows, "q1")["gap"] == 0 and _row(rows, "q1")["data_text"] == "¥17,700"
     q9 = _row(rows, "q9")
     assert q9["answer"] is None and q9["gap"] is None and q9["flag"] is False
@@ -160,13 +188,13 @@ ANSWERS = {"sales_basis": "own_site", "q1": 50_000_000, "q2": 80, "q3": "trial",
 def test_apply_data_replaces_only_the_measured_answers(kpis):
     merged, replaced = apply_data(validate_answers(ANSWERS), kpis)
     assert set(replaced) == {"q1", "q7", "q8", "q9", "active_last_year"}
-    assert merged["q8"] == pytest.approx(66.7) and merged["q7"] == 3
+    assert merged["q8"] == pytest.approx(33.3) and merged["q7"] == 3
     assert merged["gross_margin"] == 60 and merged["q6"] == 3000   # not in an order file
 
 
 def test_scores_use_the_data_value_where_it_exists(kpis):
     with_data = diagnose(ANSWERS, "ja", data=kpis)
-    by_hand = diagnose({**ANSWERS, "q1": 17700, "q7": 3, "q8": 66.7, "q9": 5667,
+    by_hand = diagnose({**ANSWERS, "q1": 17700, "q7": 3, "q8": 33.3, "q9": 2000,
                         "active_last_year": 2}, "ja")
     assert [a.score for a in with_data.areas] == [a.score for a in by_hand.areas]
     assert with_data.kpis == by_hand.kpis

@@ -220,8 +220,11 @@ def test_a_given_model_is_used_as_is(simulated):
 def test_layer_rules_hold_for_every_customer(simulated):
     _, _, result = simulated
     c = result.customers
-    dm_return = c["recoverable_value"] * DORMANT["gross_margin"] * DORMANT["dm_lift"] / \
-        DORMANT["dm_cost_yen"]
+    # the plan's campaign model (plan.toml): win-back lift × recoverable value × default
+    # margin / DM cost (no answers here, so the default margin)
+    econ, dm_cost = load("plan")["economics"], load("plan")["channels"]["dm"]["cost"]
+    dm_return = c["recoverable_value"] * econ["default_gross_margin"] * econ["winback_lift"] / \
+        dm_cost
     likely, dm = (r for r in DORMANT["layers"][:2])
     is_likely = (c["p_alive"] >= likely["min_p_alive"]) & \
         (c["expected_orders"] >= likely["min_expected_orders"]) & \

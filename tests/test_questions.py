@@ -242,3 +242,35 @@ def test_any_input_is_a_value_or_an_answer_error_never_a_crash(raw):
         except AnswerError as exc:
             assert exc.key.startswith("diagnosis.error.")
             assert exc.message("ja") and exc.message("en")
+
+
+# --- every problem at once; a fraction typed for a percent ---------------------------------------
+
+def test_every_invalid_answer_is_reported_at_once():
+    from engine.questions import AnswerErrors, validate_answers
+
+    with pytest.raises(AnswerErrors) as err:
+        validate_answers({"q1": -1, "q8": 150, "nope": 1})
+    keys = [e.key for e in err.value.errors]
+    assert sorted(keys) == sorted(["diagnosis.error.unknown_question",
+                                   "diagnosis.error.negative",
+                                   "diagnosis.error.percent_over_100"])
+    message = err.value.message("ja")
+    assert message.startswith("3") and "q1" in message and "q8" in message and "nope" in message
+    assert isinstance(err.value, AnswerError)
+    with pytest.raises(AnswerError) as one:                 # a single problem: its own error
+        validate_answers({"q1": -1})
+    assert one.value.key == "diagnosis.error.negative"
+
+
+@pytest.mark.parametrize("raw", [0.65, "0.65", "０．６５"])
+def test_a_fraction_for_a_percent_asks_whether_65_percent_was_meant(raw):
+    with pytest.raises(AnswerError) as err:
+        parse_answer(q("gross_margin"), raw)
+    assert err.value.key == "diagnosis.error.percent_fraction"
+    assert "65%" in err.value.message("ja") and "65%" in err.value.message("en")
+
+
+def test_a_fraction_of_a_percent_typed_with_its_sign_is_taken_as_written():
+    assert parse_answer(q("gross_margin"), "0.65%") == pytest.approx(0.65)
+    assert parse_answer(q("q8"), 0) == 0 and parse_answer(q("q8"), 1) == 1

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis_helpers import make_book
+from economics_helpers import settings_with
 from engine.config import load
 from engine.diagnosis import diagnose
 from engine.errors import KarteError
@@ -65,7 +66,7 @@ def test_every_field_can_be_overridden_and_bad_values_are_refused():
     assert replace(a, dm_cost=120).cost("dm") == 120
     target = targets()[0]
     assert a.with_response(target["id"], 0.2).response(target) == 0.2
-    assert a.response(target) == target["response"]
+    assert a.response(target) == target.get("lift", a.winback_lift)
     for field, value in (("dm_cost", -1), ("email_reach", 1.5), ("gross_margin", float("nan"))):
         with pytest.raises(KarteError) as err:
             replace(a, **{field: value})
@@ -90,7 +91,9 @@ def test_every_target_names_its_step_a_channel_and_a_response():
     channels = set(load("plan")["channels"])
     for target in targets():
         assert target["step"] in "ABCDEF" and target["channel"] in channels
-        assert 0 <= target["response"] <= 1 and target["where"]
+        assert target["where"]
+        # a stated incremental response, or the dormant model's win-back lift
+        assert 0 <= target["lift"] <= 1 if "lift" in target else target["value"] == "winback"
 
 
 # --- the plan on a hand-built shop ----------------------------------------------------------------
@@ -98,10 +101,13 @@ def test_every_target_names_its_step_a_channel_and_a_response():
 def _shop():
     """Two customers per target kind with known order values; a hand-made customer frame."""
     rows, frame = [], []
-    spec = [  # customer, orders (revenues), frame columns
-        ("d1", [6000], dict(dormant_layer="likely")),
-        ("d2", [8000, 6000], dict(dormant_layer="likely")),
-        ("m1", [2000], dict(dormant_layer="dm")),
+    spec = [  # customer, orders (revenues), frame columns (dormant: the model's figures)
+        ("d1", [6000], dict(dormant_layer="likely", p_alive=0.5, expected_orders=1.0,
+                            recoverable_value=6000)),
+        ("d2", [8000, 6000], dict(dormant_layer="likely", p_alive=1.0, expected_orders=2.0,
+                                  recoverable_value=12000)),
+        ("m1", [2000], dict(dormant_layer="dm", p_alive=0.5, expected_orders=0.5,
+                            recoverable_value=2000)),
         ("f1", [3000], dict(frequency=1, tenure_days=40)),
         ("f2", [5000], dict(frequency=1, tenure_days=60)),
         ("n1", [4000], dict(frequency=1, tenure_days=5)),
@@ -113,7 +119,8 @@ def _shop():
             rows.append((f"o{day}", cust, f"2025-06-{day:02d}", revenue))
         base = dict(recency_days=200, frequency=len(revenues), tenure_days=400, monetary=0,
                     n_distinct_products=5, subscription_orders=0, cpm="excellent",
-                    rfm="champions", rank="basic", dormant_layer="not_dormant")
+                    rfm="champions", rank="basic", dormant_layer="not_dormant",
+                    p_alive=np.nan, expected_orders=np.nan, recoverable_value=np.nan)
         base.update(cols)
         frame.append(pd.Series(base, name=cust))
     return make_book(rows), pd.DataFrame(frame)
@@ -122,6 +129,9 @@ def _shop():
 @pytest.fixture(scope="module")
 def shop():
     return _shop()
+
+
+TINY = settings_with(plan={"plan": {"min_customers": 1, "min_contacts": 1}})  # 1-2 per target
 
 
 def _plain(assumptions: PlanAssumptions, rate: float = 0.02) -> PlanAssumptions:
@@ -135,14 +145,17 @@ def _plain(assumptions: PlanAssumptions, rate: float = 0.02) -> PlanAssumptions:
 def test_each_row_has_its_target_count_channel_and_estimate(shop):
     book, frame = shop
     a = _plain(PlanAssumptions.defaults(ANSWERS))
-    rows = {r.id: r for r in build_data_plan(book, ANSWERS, a, "2025-07-01", "en", frame=frame)}
+    rows = {r.id: r for r in build_data_plan(book, ANSWERS, a, "2025-07-01", "en", frame=frame,
+                                             settings=TINY)}
     assert set(rows) == {"dormant_likely", "dormant_dm", "f2_candidates", "new_buyers_insert"}
     likely = rows["dormant_likely"]
     assert likely.customers == 2 and likely.channel == "dm" and likely.step == "A"
     e = likely.estimate
-    assert e.contacts == 2 and e.order_value == 6000          # median of 6000, 8000, 6000
+    # win-back: lift 2 % of what the model expects anyway (¥6,000 + ¥12,000), margin 60 %
+    assert e.contacts == 2 and e.order_value == pytest.approx(18000 / 3)   # per expected order
     assert e.cost == pytest.approx(2 * a.dm_cost)
-    assert e.gross_profit == pytest.approx(2 * 0.02 * 6000 * 0.6)
+    assert e.gross_profit == pytest.approx(0.02 * 18000 * 0.6)
+    assert e.baseline_basis == "model"
     assert rows["f2_candidates"].estimate.order_value == 4000   # median of 3000 and 5000
     assert rows["new_buyers_insert"].channel == "insert"
     assert "2" in likely.why and likely.source == "data"
@@ -151,7 +164,7 @@ def test_each_row_has_its_target_count_channel_and_estimate(shop):
 def test_negative_roi_actions_are_kept_and_flagged(shop):
     book, frame = shop
     rows = build_data_plan(book, ANSWERS, _plain(PlanAssumptions.defaults(ANSWERS)),
-                           "2025-07-01", "ja", frame=frame)
+                           "2025-07-01", "ja", frame=frame, settings=TINY)
     dm = next(r for r in rows if r.id == "dormant_dm")
     # 1 contact × ¥150; 2 % × ¥2,000 × 60 % = ¥24 gross profit
     assert dm.estimate.profit == pytest.approx(24 - 150) and dm.negative
@@ -163,7 +176,7 @@ def test_rows_are_sorted_by_expected_profit_ties_in_file_order(shop):
     book, frame = shop
     a = _plain(PlanAssumptions.defaults(ANSWERS), rate=0.0)      # every profit = −cost
     a = replace(a, dm_cost=100, insert_cost=100)
-    rows = build_data_plan(book, ANSWERS, a, "2025-07-01", "ja", frame=frame)
+    rows = build_data_plan(book, ANSWERS, a, "2025-07-01", "ja", frame=frame, settings=TINY)
     profits = [r.estimate.profit for r in rows]
     assert profits == sorted(profits, reverse=True)
     # dormant_dm and new_buyers_insert both cost 1 × ¥100: plan.toml order decides
@@ -176,7 +189,7 @@ def test_rows_are_sorted_by_expected_profit_ties_in_file_order(shop):
 def test_top_rows_are_the_first_three_that_make_money(shop):
     book, frame = shop
     rows = build_data_plan(book, ANSWERS, _plain(PlanAssumptions.defaults(ANSWERS), 0.5),
-                           "2025-07-01", "ja", frame=frame)
+                           "2025-07-01", "ja", frame=frame, settings=TINY)
     assert [r.top for r in rows] == [True, True, True, False]
     assert plan_totals(rows)["profit"] == round(sum(r.estimate.profit for r in rows))
 
@@ -218,9 +231,11 @@ def test_the_sample_plan_is_deterministic_and_covers_the_steps(sample):
     first = [r.to_json("en") for r in build_data_plan(book, answers, lang="en")]
     second = [r.to_json("en") for r in build_data_plan(book, answers, lang="en")]
     assert first == second
-    assert {r["step"] for r in first} >= {"A", "B", "C", "D", "E"}
-    assert all(r["customers"] > 0 and r["estimate"] for r in first)
-    profits = [r["estimate"]["profit"] for r in first]
+    assert {r["step"] for r in first} >= {"A", "C", "D", "E"}
+    priced = [r for r in first if not r["small"]]
+    assert all(r["customers"] > 0 and r["estimate"] for r in priced)
+    assert all(r["estimate"] is None and not r["top"] for r in first if r["small"])
+    profits = [r["estimate"]["profit"] for r in priced]
     assert profits == sorted(profits, reverse=True)
 
 
@@ -231,7 +246,7 @@ def test_a_small_shop_gets_its_plan_from_its_own_customer_frame():
     book = make_book(rows)
     frame = customer_frame(book, "2026-01-01")
     assert len(frame) == 7
-    plan = build_data_plan(book, ANSWERS, as_of="2026-01-01", lang="en")
+    plan = build_data_plan(book, ANSWERS, as_of="2026-01-01", lang="en", settings=TINY)
     by_id = {t["id"]: t for t in targets()}
     assert plan and all(row.source == "data" for row in plan)
     for row in plan:

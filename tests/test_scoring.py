@@ -193,6 +193,7 @@ def test_unit_economics_without_gross_margin_uses_sales_ltv_with_lower_confidenc
     assert without.confidence == pytest.approx(0.67)
     assert with_margin.score == round(rule_score("ltv_cpa", 3.0))  # 15,000 / 5,000
     assert without.score == round(rule_score("ltv_cpa_sales", 6.0))  # 30,000 / 5,000
+    assert with_margin.score == 100 and without.score == 100        # three years' payback a year
 
 
 def test_broken_model_ltv_below_cpa_is_poor():
@@ -234,3 +235,22 @@ def test_weakest_first_puts_unknown_last_and_keeps_file_order_on_ties():
         return AreaResult(i, i, score, level_of(score), 1.0, "")
     order = weakest_first([area("a", 50), area("b", None), area("c", 20), area("d", 50)])
     assert order == ["c", "a", "d", "b"]
+
+
+# --- unit economics on a one-year basis (scoring.toml) ------------------------------------------
+
+def test_paying_back_cpa_within_one_year_is_good():
+    # one-year gross-profit LTV ¥12,000 × 75 % = ¥9,000 against CPA ¥9,000: ratio 1 = payback
+    area = areas_for({"q9": 12000, "gross_margin": 75, "q6": 9000})["unit_economics"]
+    assert area.score == 70 and area.level == "good"
+    # half of it back in the first year: poor (points [0.5, 25])
+    half = areas_for({"q9": 12000, "gross_margin": 75, "q6": 18000})["unit_economics"]
+    assert half.score == 25 and half.level == "poor"
+
+
+def test_cpa_zero_is_acquisition_without_ad_cost_not_unjudged():
+    area = areas_for({"q9": 12000, "gross_margin": 50, "q6": 0})["unit_economics"]
+    assert area.level == "good" and area.score == 90
+    assert "0" in area.reason and "判定" not in area.reason
+    unknown = areas_for({"q9": 12000, "gross_margin": 50})["unit_economics"]
+    assert unknown.level == "unknown"                       # an unanswered CPA stays unknown

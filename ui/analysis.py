@@ -24,6 +24,7 @@ from engine.roi import PlanAssumptions
 from engine.settings import Settings
 from engine.shop import AnalysisParams, ShopAnalysis
 from ui import data
+from ui.state import answers
 
 ENTRIES = 4
 
@@ -84,7 +85,8 @@ def of(book: OrderBook, key: tuple) -> ShopAnalysis:
     if customer_file is not None:
         digest, name, raw = customer_file
         analysis = analysis.with_params(relationship=(digest, _customer_file(digest, name, raw)))
-    return analysis
+    # the session's plan assumptions value the dormant layers, as they price the plan
+    return analysis.with_params(assumptions=plan_assumptions(answers(), key))
 
 
 def current() -> ShopAnalysis | None:
@@ -121,7 +123,7 @@ def customer_file_name(key: tuple) -> str | None:
 
 def plan_assumptions(answers: Mapping[str, Any], key: tuple | None = None) -> PlanAssumptions:
     """The plan's assumptions: the defaults of the answers with the user's edits on top."""
-    defaults = PlanAssumptions.defaults(answers)
+    defaults = _defaults(answers)
     key = key if key is not None else data.book_key()
     edits = _inputs(key)["plan"] or {}
     try:
@@ -137,7 +139,7 @@ def set_plan_edits(answers: Mapping[str, Any], assumptions: PlanAssumptions,
                    key: tuple | None = None) -> None:
     """Remember what differs from the defaults of the answers (so a changed answer still moves
     the margin or CPA the user did not edit)."""
-    defaults = PlanAssumptions.defaults(answers)
+    defaults = _defaults(answers)
     edits: dict[str, Any] = {f.name: getattr(assumptions, f.name)
                              for f in dataclasses.fields(PlanAssumptions)
                              if f.name not in ("responses", "gross_margin_source")
@@ -155,3 +157,14 @@ def session_plan(analysis: ShopAnalysis | None, answers: Mapping[str, Any]) -> l
 
     assumptions = plan_assumptions(answers) if analysis is not None else None
     return plan_of(analysis, answers, assumptions, lang())
+
+
+def _defaults(answers: Mapping[str, Any]) -> PlanAssumptions:
+    """The plan's defaults for the answers given so far (their margin and CPA)."""
+    from engine.questions import validate_answers
+
+    try:
+        canonical = validate_answers(dict(answers), settings=settings())
+    except KarteError:
+        canonical = {}
+    return PlanAssumptions.defaults(canonical, settings=settings())

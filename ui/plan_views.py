@@ -84,6 +84,7 @@ def totals_section(rows: list[PlanRow]) -> None:
             tr("plan.field.customers"): r.customers,
             tr("plan.field.channel"): r.channel_label,
             tr("plan.field.contacts"): r.estimate.contacts,
+            tr("plan.field.baseline_rate"): f"{r.estimate.baseline_rate:.0%}",
             tr("plan.field.cost"): round(r.estimate.cost),
             tr("plan.field.expected_orders"): round(r.estimate.expected_orders, 1),
             tr("plan.field.gross_profit"): round(r.estimate.gross_profit),
@@ -114,5 +115,7 @@ def action_cards(rows: list[PlanRow]) -> None:
                             f"{tr('plan.field.cost')} {yen(r.estimate.cost)}")
                 if r.new_customer_cost is not None:
                     st.caption(f"{tr('plan.basis.' + r.new_customer_basis)}: {yen(r.new_customer_cost)}")
+            if r.baseline_note:   # what happens anyway / too small to act on, in one sentence
+                st.caption(r.baseline_note)
             st.markdown(f"{tr('ui.result.why')}: {r.why}")
             st.markdown(f"{tr('ui.result.first_step')}: {r.first_step}")

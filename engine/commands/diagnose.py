@@ -7,7 +7,10 @@ answers raise AnswerError, which `engine.cli` turns into a message on stderr and
 `--orders FILE` reads an order export (any file the ingest reads) and checks the answers against
 it: the JSON then also has "data_kpis", "comparison" (answer vs data, with the gap flag), per
 area "source" ("answer" | "data"), and "plan" (the data-backed plan of engine.roi, best expected
-profit first). Without --orders the output is exactly the answers-only diagnosis.
+incremental profit first; targets too small to act on last, marked "small"). Without
+--orders the output is the answers-only diagnosis. Both outputs carry the consistency checks
+of the answers (LTV × customers against sales, questions.toml [[consistency]]): the JSON key
+"consistency" (a list, empty when the answers fit together) and "!" lines atop the summary.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import json
 import sys
 from typing import Any
 
+from engine.consistency import check_answers
 from engine.diagnosis import Diagnosis, diagnose
 from engine.errors import AnswerError
 from engine.i18n import t
@@ -83,9 +87,11 @@ def read_answers(path: str) -> dict[str, Any]:
 
 
 def summary(result: Diagnosis, lang: str) -> str:
-    """A short human-readable report: areas weakest first, KPIs, top of the plan."""
+    """A short human-readable report: consistency warnings, areas weakest first, KPIs, top of
+    the plan."""
     by_id = {a.id: a for a in result.areas}
-    lines = [t("diagnosis.cli.areas", lang)]
+    lines = [f"! {c.message}" for c in check_answers(result.answers, lang)]
+    lines += [t("diagnosis.cli.areas", lang)]
     for area_id in result.weakest:
         a = by_id[area_id]
         score = "—" if a.score is None else f"{a.score:3d}"
@@ -128,7 +134,9 @@ def run(args: argparse.Namespace) -> int:
     answers = read_answers(args.answers)
     if args.orders is None:
         result = diagnose(answers, args.lang)
-        print(json.dumps(result.to_json(), ensure_ascii=False) if args.json
+        out = result.to_json()
+        out["consistency"] = [c.to_json() for c in check_answers(result.answers, args.lang)]
+        print(json.dumps(out, ensure_ascii=False) if args.json
               else summary(result, args.lang))
         return 0
     from engine.commands._files import read_orders
@@ -140,6 +148,7 @@ def run(args: argparse.Namespace) -> int:
     plan = analysis.plan(answers, lang=args.lang)
     if args.json:
         out = result.to_json()
+        out["consistency"] = [c.to_json() for c in check_answers(result.answers, args.lang)]
         out["plan"] = [row.to_json(args.lang) for row in plan]
         out["figures"] = analysis.figures()
         print(json.dumps(out, ensure_ascii=False))
