@@ -97,6 +97,18 @@ class ShopAnalysis:
         return ShopAnalysis(self.book, params, settings=self.settings, relationship=rel,
                             _shared=self._shared)
 
+    def for_answers(self, answers: Mapping[str, Any], assumptions: Any = None) -> "ShopAnalysis":
+        """The sibling whose campaign assumptions are `assumptions`, or the plan's defaults for
+        the owner's answers (their gross margin and CPA): what the diagnosis, the plan and the
+        report of those answers read."""
+        if assumptions is None:
+            from engine.economics import PlanAssumptions
+            from engine.questions import validate_answers
+
+            assumptions = PlanAssumptions.defaults(
+                validate_answers(dict(answers), settings=self.settings), settings=self.settings)
+        return self.with_params(assumptions=assumptions)
+
     @property
     def fits(self) -> Counter:
         return self._shared.fits
@@ -311,19 +323,13 @@ class ShopAnalysis:
         of the diagnosis that no target covers, unpriced. ★ is decided here once: the data
         plan's top rows, or the diagnosis's when no target is expected to pay.
         """
-        from engine.economics import PlanAssumptions
         from engine.roi import build_data_plan
 
         diagnosis = self.diagnose(answers, lang)
         if not self.has_customers or self.known_orders.empty:
             return answer_rows(diagnosis, lang)
-        if assumptions is None:
-            from engine.questions import validate_answers
-
-            assumptions = PlanAssumptions.defaults(
-                validate_answers(dict(answers), settings=self.settings), settings=self.settings)
-        priced = self.with_params(assumptions=assumptions)
-        rows = build_data_plan(self.book, answers, assumptions, self.as_of, lang,
+        priced = self.for_answers(answers, assumptions)
+        rows = build_data_plan(self.book, answers, priced.assumptions, self.as_of, lang,
                                frame=priced.plan_frame, settings=self.settings)
         covered = {row.action for row in rows if row.action}
         extra = [row for row in answer_rows(diagnosis, lang) if row.id not in covered]

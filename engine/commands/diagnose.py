@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
     from engine.shop import open_shop
 
     book = read_orders(args.orders)
-    analysis = open_shop(book, as_of=args.as_of, settings=getattr(args, "settings", None))
+    analysis = open_shop(book, as_of=args.as_of,
+                         settings=getattr(args, "settings", None)).for_answers(answers)
     result = analysis.diagnose(answers, args.lang)
     plan = analysis.plan(answers, lang=args.lang)
     if args.json:

@@ -47,15 +47,9 @@ def report_input(analysis: ShopAnalysis | None, answers: Mapping[str, Any], lang
     if lists not in LIST_CHOICES:
         raise ValueError(f"lists must be one of {LIST_CHOICES}")
     if analysis is not None:
-        if assumptions is None:
-            from engine.economics import PlanAssumptions
-            from engine.questions import validate_answers
-
-            settings = analysis.settings
-            assumptions = PlanAssumptions.defaults(
-                validate_answers(dict(answers), settings=settings), settings=settings)
         # the dormant layers of the report are valued as the plan prices them
-        analysis = analysis.with_params(assumptions=assumptions)
+        analysis = analysis.for_answers(answers, assumptions)
+        assumptions = analysis.assumptions
     diagnosis = diagnosis_of(analysis, answers, lang)
     plan = plan_of(analysis, answers, assumptions, lang)
     diagnosis_json = diagnosis.to_json()
