@@ -98,7 +98,7 @@ def plan_by_step(result: Diagnosis, plan: list) -> None:
         st.markdown(f"#### {tr('ui.result.step_label', step=step, title=step_title(step, lang()))}")
         for row in rows:
             star = "★ " if row.top else ""
-            where = areas.get(row.area) or row.target_label or ""
+            where = areas.get(row.area) or ""  # a data row names its target in "why"
             with st.container(border=True):
                 st.markdown(f"**{star}{row.title}**" + (f" · {where}" if where else ""))
                 st.markdown(f"{tr('ui.result.why')}{sep}{row.why}")
