@@ -244,3 +244,15 @@ def test_zip_that_is_not_a_workbook():
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     assert refused(buf.getvalue(), "x.xlsx").key == "ingest.error.bad_excel"
+
+
+def test_openpyxl_fallback_counts_skipped_rows_as_the_fast_reader_does():
+    # "a2" (lower case) is a reference the fast reader does not take: openpyxl reads the file
+    tail = fz.inline_row(5000, [("A5000", "9"), ("B5000", "M9"), ("C5000", "2024/03/01"), ("D5000", "700")])
+    data = fz.workbook(fz.small_sheet(1, 2).replace('r="A2"', 'r="a2"', 1) + tail)
+    book = ingest(data, "gap.xlsx")
+    assert book.report.rows_in == 4999 and book.report.rows_dropped == {"blank_row": 4996}
+    assert book.orders["revenue"].sum() == 1000 + 2000 + 700
+    far = fz.workbook(fz.small_sheet(1, 2).replace('r="A2"', 'r="a2"', 1)
+                      + fz.inline_row(1_048_576, [("A1048576", "9")]))
+    assert refused(far, "gap.xlsx", limits_with(table__max_padding_cells=10_000)).key == "ingest.limit.padding"

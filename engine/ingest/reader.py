@@ -357,11 +357,14 @@ def _openpyxl_items(sheet, limits: Limits, cap: list[int]) -> Items:
     counted against Excel's last row, and the cells it pads are counted too.
     """
     sheet.reset_dimensions()
-    count = cells = 0
+    count = cells = gap = 0
     for values in sheet.iter_rows(values_only=True):
         count += 1
         if count > limits.max_row_number:
             raise IngestError("ingest.limit.row_number", row=f"{count:,}", limit=f"{limits.max_row_number:,}")
+        if not values:                  # a skipped row number: counted, as the fast reader does
+            gap += 1
+            continue
         cells += len(values)
         if cells > limits.max_cells:
             limits.check_cells(count, -(-cells // count))
@@ -369,7 +372,8 @@ def _openpyxl_items(sheet, limits: Limits, cap: list[int]) -> Items:
         beyond = 0
         if len(values) > width:
             beyond = max((i + 1 for i in range(width, len(values)) if _cell_text(values[i]).strip()), default=0)
-        yield 0, [_cell_text(v) for v in values[:width]], beyond
+        yield gap, [_cell_text(v) for v in values[:width]], beyond
+        gap = 0
 
 
 def _prescan(data: bytes, limits: Limits) -> None:
