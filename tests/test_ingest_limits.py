@@ -138,8 +138,10 @@ def test_short_rows_padded_beyond_the_file_size_are_refused():
 def test_cell_length_in_both_csv_paths():
     long_cell = csv_bytes(["注文番号", "受注日", "金額", "メモ"], [["1", "2024/01/05", "1000", "y" * 600]])
     small = limits_with(table__max_field_chars=500)
-    assert refused(long_cell, "m.csv", small).key == "ingest.limit.field"               # pyarrow path
-    assert refused(long_cell + b"2,2024/01/06,5,a,b\n", "m.csv", small).key == "ingest.limit.field"  # csv path
+    exc = refused(long_cell, "m.csv", small)                                        # pyarrow path
+    assert exc.key == "ingest.limit.field" and exc.params["line"] == "2"
+    exc = refused(long_cell + b"2,2024/01/06,5,a,b\n", "m.csv", small)            # csv path
+    assert exc.key == "ingest.limit.field" and exc.params["line"] == "2"
     assert len(reader.read(long_cell, "m.csv", limits=limits_with(table__max_field_chars=600)).frame) == 1
 
 

@@ -169,7 +169,7 @@ def _header(text: str, delimiter: str, limits: Limits | None = None) -> tuple[li
     try:
         rows = list(islice(reader, _HEADER_SCAN_ROWS))
     except csv.Error as exc:
-        raise _csv_error(exc, reader.line_num + 1, limits) from exc
+        raise _csv_error(exc, max(reader.line_num, 1), limits) from exc
     if not any(rows):
         return [], 0
     width = Counter(len(r) for r in rows if r).most_common(1)[0][0]
@@ -194,12 +194,12 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int,
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    longest = 0
     for column in table.columns:          # bytes bound characters: count characters only when needed
         if len(column) and (pc.max(pc.binary_length(column)).as_py() or 0) > limits.max_field_chars:
-            longest = max(longest, pc.max(pc.utf8_length(column)).as_py() or 0)
-    if longest > limits.max_field_chars:
-        raise limits.field_too_long("?")
+            lengths = pc.utf8_length(column)
+            longest = pc.max(lengths).as_py() or 0
+            if longest > limits.max_field_chars:   # its line, counting one line per row
+                raise limits.field_too_long(f"{skip + pc.index(lengths, longest).as_py() + 1:,}")
     limits.check_cells(table.num_rows, len(names))
     # keep pyarrow's 32-bit-offset strings (pandas' "str" would copy every column to large_string)
     frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
@@ -242,7 +242,7 @@ def _read_python(text: str, delimiter: str, names: list[str], skip: int,
                 limits.check_cells(len(rows) + 1, width)
             rows.append(row)
     except csv.Error as exc:
-        raise _csv_error(exc, reader.line_num + 1, limits) from exc
+        raise _csv_error(exc, max(reader.line_num, 1), limits) from exc
     frame = pd.DataFrame(rows, columns=names, dtype="str") if rows else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
     return frame, bad, examples
