@@ -258,3 +258,11 @@ def test_openpyxl_fallback_counts_skipped_rows_as_the_fast_reader_does():
     far = fz.workbook(fz.small_sheet(1, 2).replace('r="A2"', 'r="a2"', 1)
                       + fz.inline_row(1_048_576, [("A1048576", "9")]))
     assert refused(far, "gap.xlsx", limits_with(table__max_padding_cells=10_000)).key == "ingest.limit.padding"
+
+
+def test_refusals_do_not_echo_names_from_inside_the_file():
+    parts = fz.parts_of(fz.workbook(fz.small_sheet()))
+    parts["xl/![p](http://host/x.png).xml"] = b" " * 10_000_000
+    exc = refused(fz.zip_of(parts), "x.xlsx")
+    assert exc.key == "ingest.limit.xlsx_ratio"
+    assert "http" not in exc.message("ja") and "http" not in exc.message("en")
