@@ -89,6 +89,7 @@ def main() -> int:
     crashes: dict[str, list[int]] = {}
     hangs: list[int] = []
     violations: list[int] = []
+    generator_errors: list[str] = []
     peak_mb, peak_seed, worst_ratio, worst_seed = 0.0, None, 0.0, None
     slowest, slowest_seed = 0.0, None
     tried = 0
@@ -123,7 +124,16 @@ def main() -> int:
         out_of_time = args.minutes is not None and time.monotonic() - started > args.minutes * 60
         while len(running) < args.jobs and next_i < args.inputs and not out_of_time:
             seed = args.seed + next_i
-            data, name = mutate(seed)
+            try:
+                data, name = mutate(seed)
+            except Exception as exc:  # the generator's own failure: not the reader's
+                generator_errors.append(f"{seed}: {type(exc).__name__}")
+                next_i += 1
+                continue
+            if next_i and next_i % 1000 == 0:
+                print(f"... {next_i:,} inputs started, {sum(len(v) for v in crashes.values())} crashes, "
+                      f"{len(hangs)} hangs, {len(violations)} violations, "
+                      f"{(time.monotonic() - started) / 60:.1f} min", flush=True)
             read_fd, write_fd = os.pipe()
             pid = os.fork()
             if pid == 0:
@@ -155,8 +165,6 @@ def main() -> int:
                 os.close(fd)
                 hangs.append(seed)
                 outcomes["hang"] += 1
-        if tried % 500 == 0 and tried and not ready:
-            pass
     wall = time.monotonic() - started
     n_crash = sum(len(v) for v in crashes.values())
     print(f"inputs tried: {tried:,} (seeds {args.seed}..{args.seed + tried - 1}) in {wall / 60:.1f} min, "
@@ -169,6 +177,8 @@ def main() -> int:
         print(f"  hang seeds: {hangs[:10]}")
     if violations:
         print(f"  identity violation seeds: {violations[:10]}")
+    if generator_errors:
+        print(f"  inputs the generator could not build (skipped): {len(generator_errors)} {generator_errors[:5]}")
     print(f"peak memory of one input: {peak_mb:,.0f} MB above the parent's {base_rss:,.0f} MB (seed {peak_seed}); "
           f"slowest input {slowest:.1f} s (seed {slowest_seed})")
     print(f"refused inputs: worst peak / input size = {worst_ratio:,.1f}x (seed {worst_seed})")

@@ -93,6 +93,22 @@ def zip_of(parts: dict[str, bytes], level: int = 6) -> bytes:
 
 
 # ---------------------------------------------------------------- hand-made workbooks
+def _content_types(sheets: int, strings: bool, styles: bool) -> bytes:
+    """What openpyxl needs to find the parts (Excel itself is more forgiving)."""
+    ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    over = [("/xl/workbook.xml", f"{ml}.sheet.main+xml"), ("/xl/worksheets/sheet1.xml", f"{ml}.worksheet+xml")]
+    if sheets > 1:
+        over.append(("/xl/worksheets/sheet2.xml", f"{ml}.worksheet+xml"))
+    if strings:
+        over.append(("/xl/sharedStrings.xml", f"{ml}.sharedStrings+xml"))
+    if styles:
+        over.append(("/xl/styles.xml", f"{ml}.styles+xml"))
+    body = "".join(f'<Override PartName="{n}" ContentType="{t}"/>' for n, t in over)
+    return ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>{body}</Types>').encode()
+
+
 def workbook(sheet_xml: str, *, strings: list[str] | None = None, sheets: int = 1,
              extra: dict[str, bytes] | None = None, styles: bool = True) -> bytes:
     """A minimal valid .xlsx whose first sheet's <sheetData> is `sheet_xml` (style 1 = a date)."""
@@ -101,8 +117,7 @@ def workbook(sheet_xml: str, *, strings: list[str] | None = None, sheets: int = 
                    f'2006/relationships/worksheet" Target="worksheets/sheet{min(i, 1) + 1}.xml"/>'
                    for i in range(sheets))
     parts = {
-        "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                               b'package/2006/content-types"/>',
+        "[Content_Types].xml": _content_types(sheets, strings is not None, styles),
         "xl/workbook.xml": (f'<?xml version="1.0"?><workbook {_XLSX_NS} xmlns:r="http://schemas.'
                             f'openxmlformats.org/officeDocument/2006/relationships"><sheets>{names}'
                             f'</sheets></workbook>').encode(),
@@ -466,7 +481,11 @@ def mutate(seed: int, light: bool = False) -> tuple[bytes, str]:
         parts = parts_of(data)
         ops = _xml_mutations()
         for _ in range(r.choice([1, 1, 1, 2, 3])):
-            parts = r.choice(ops)(r, parts)
+            op = r.choice(ops)
+            try:
+                parts = op(r, dict(parts))
+            except (KeyError, IndexError, ValueError):   # an earlier mutation removed what it needs
+                continue
         return zip_of(parts), name
     ops = _csv_mutations(light)
     for _ in range(r.choice([1, 1, 1, 2, 3])):

@@ -138,8 +138,10 @@ def test_short_rows_padded_beyond_the_file_size_are_refused():
 def test_cell_length_in_both_csv_paths():
     long_cell = csv_bytes(["注文番号", "受注日", "金額", "メモ"], [["1", "2024/01/05", "1000", "y" * 600]])
     small = limits_with(table__max_field_chars=500)
-    assert refused(long_cell, "m.csv", small).key == "ingest.limit.field"               # pyarrow path
-    assert refused(long_cell + b"2,2024/01/06,5,a,b\n", "m.csv", small).key == "ingest.limit.field"  # csv path
+    exc = refused(long_cell, "m.csv", small)                                        # pyarrow path
+    assert exc.key == "ingest.limit.field" and exc.params["line"] == "2"
+    exc = refused(long_cell + b"2,2024/01/06,5,a,b\n", "m.csv", small)            # csv path
+    assert exc.key == "ingest.limit.field" and exc.params["line"] == "2"
     assert len(reader.read(long_cell, "m.csv", limits=limits_with(table__max_field_chars=600)).frame) == 1
 
 
@@ -244,3 +246,23 @@ def test_zip_that_is_not_a_workbook():
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     assert refused(buf.getvalue(), "x.xlsx").key == "ingest.error.bad_excel"
+
+
+def test_openpyxl_fallback_counts_skipped_rows_as_the_fast_reader_does():
+    # "a2" (lower case) is a reference the fast reader does not take: openpyxl reads the file
+    tail = fz.inline_row(5000, [("A5000", "9"), ("B5000", "M9"), ("C5000", "2024/03/01"), ("D5000", "700")])
+    data = fz.workbook(fz.small_sheet(1, 2).replace('r="A2"', 'r="a2"', 1) + tail)
+    book = ingest(data, "gap.xlsx")
+    assert book.report.rows_in == 4999 and book.report.rows_dropped == {"blank_row": 4996}
+    assert book.orders["revenue"].sum() == 1000 + 2000 + 700
+    far = fz.workbook(fz.small_sheet(1, 2).replace('r="A2"', 'r="a2"', 1)
+                      + fz.inline_row(1_048_576, [("A1048576", "9")]))
+    assert refused(far, "gap.xlsx", limits_with(table__max_padding_cells=10_000)).key == "ingest.limit.padding"
+
+
+def test_refusals_do_not_echo_names_from_inside_the_file():
+    parts = fz.parts_of(fz.workbook(fz.small_sheet()))
+    parts["xl/![p](http://host/x.png).xml"] = b" " * 10_000_000
+    exc = refused(fz.zip_of(parts), "x.xlsx")
+    assert exc.key == "ingest.limit.xlsx_ratio"
+    assert "http" not in exc.message("ja") and "http" not in exc.message("en")

@@ -169,7 +169,7 @@ def _header(text: str, delimiter: str, limits: Limits | None = None) -> tuple[li
     try:
         rows = list(islice(reader, _HEADER_SCAN_ROWS))
     except csv.Error as exc:
-        raise _csv_error(exc, reader.line_num + 1, limits) from exc
+        raise _csv_error(exc, max(reader.line_num, 1), limits) from exc
     if not any(rows):
         return [], 0
     width = Counter(len(r) for r in rows if r).most_common(1)[0][0]
@@ -194,12 +194,12 @@ def _read_arrow(utf8: bytes, delimiter: str, names: list[str], skip: int,
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    longest = 0
     for column in table.columns:          # bytes bound characters: count characters only when needed
         if len(column) and (pc.max(pc.binary_length(column)).as_py() or 0) > limits.max_field_chars:
-            longest = max(longest, pc.max(pc.utf8_length(column)).as_py() or 0)
-    if longest > limits.max_field_chars:
-        raise limits.field_too_long("?")
+            lengths = pc.utf8_length(column)
+            longest = pc.max(lengths).as_py() or 0
+            if longest > limits.max_field_chars:   # its line, counting one line per row
+                raise limits.field_too_long(f"{skip + pc.index(lengths, longest).as_py() + 1:,}")
     limits.check_cells(table.num_rows, len(names))
     # keep pyarrow's 32-bit-offset strings (pandas' "str" would copy every column to large_string)
     frame = table.to_pandas(types_mapper={pa.string(): pd.ArrowDtype(pa.string())}.get)
@@ -242,7 +242,7 @@ def _read_python(text: str, delimiter: str, names: list[str], skip: int,
                 limits.check_cells(len(rows) + 1, width)
             rows.append(row)
     except csv.Error as exc:
-        raise _csv_error(exc, reader.line_num + 1, limits) from exc
+        raise _csv_error(exc, max(reader.line_num, 1), limits) from exc
     frame = pd.DataFrame(rows, columns=names, dtype="str") if rows else pd.DataFrame(
         {n: pd.Series([], dtype="str") for n in names})
     return frame, bad, examples
@@ -357,11 +357,14 @@ def _openpyxl_items(sheet, limits: Limits, cap: list[int]) -> Items:
     counted against Excel's last row, and the cells it pads are counted too.
     """
     sheet.reset_dimensions()
-    count = cells = 0
+    count = cells = gap = 0
     for values in sheet.iter_rows(values_only=True):
         count += 1
         if count > limits.max_row_number:
             raise IngestError("ingest.limit.row_number", row=f"{count:,}", limit=f"{limits.max_row_number:,}")
+        if not values:                  # a skipped row number: counted, as the fast reader does
+            gap += 1
+            continue
         cells += len(values)
         if cells > limits.max_cells:
             limits.check_cells(count, -(-cells // count))
@@ -369,7 +372,8 @@ def _openpyxl_items(sheet, limits: Limits, cap: list[int]) -> Items:
         beyond = 0
         if len(values) > width:
             beyond = max((i + 1 for i in range(width, len(values)) if _cell_text(values[i]).strip()), default=0)
-        yield 0, [_cell_text(v) for v in values[:width]], beyond
+        yield gap, [_cell_text(v) for v in values[:width]], beyond
+        gap = 0
 
 
 def _prescan(data: bytes, limits: Limits) -> None:
