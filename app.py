@@ -2,6 +2,8 @@
 import streamlit as st
 
 from engine.i18n import LANGUAGES
+from ui.auth import sidebar_notice
+from ui.errors import run_page
 from ui.state import lang
 from ui.text import tr
 
@@ -34,5 +36,7 @@ st.session_state._entered_through_app = True  # see ui.state.enter_through_app
 page = st.navigation(pages)
 if "_deep_link" in st.session_state:
     st.switch_page(st.session_state.pop("_deep_link"))
-page.run()
+# Before the page: a page that stops early (st.stop) must not take these with it.
 st.sidebar.caption(tr("ui.sidebar.privacy"))
+sidebar_notice()
+run_page(page)  # an exception becomes a message with a reference id, never a traceback

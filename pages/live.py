@@ -11,10 +11,12 @@ from engine.errors import KarteError
 from ui import analysis as cached
 from ui import charts, data
 from ui.customer_views import rfm_cut_editor, table_or_stop
+from ui.auth import require_consultant
 from ui.state import answers, enter_through_app, lang
-from ui.text import tr
+from ui.text import tr, tr_md
 
 enter_through_app(__file__)
+require_consultant()  # the live mode is the consultant's
 
 # Presenter view: no sidebar, no toolbar, larger type, the full width. Local CSS only (no fonts
 # from the internet). Charts get larger labels through their own config below.
@@ -112,7 +114,7 @@ with right:
         st.stop()
     key, as_of = data.book_key(), customers.default_as_of(book.orders)
     table = table_or_stop(key, as_of, book)
-    st.caption(tr("ui.live.data_name", name=data.source().name) + " · "
+    st.caption(tr_md("ui.live.data_name", name=data.source().name) + " · "
                + tr("ui.live.thresholds_help"))
     defaults = cached.rfm_defaults(key, as_of, table)
     thresholds = rfm_cut_editor(defaults, RFM_KEYS, labels_beside=False)

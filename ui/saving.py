@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.auth import new_access_code
 from engine.config import load, localized
 from engine.datacheck import DATA_KPI_FORMATS
 from engine.errors import KarteError
@@ -34,7 +35,7 @@ from ui import data
 from ui.format import today
 from ui.state import lang, restore_widget
 from ui.store import store
-from ui.text import tr
+from ui.text import error_text, md, tr, tr_md
 
 HTML_MIME = "text/html"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -234,7 +235,7 @@ def report_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) 
     key = data.book_key()
     lists = "none"
     if book is not None:
-        st.caption(tr("ui.report.with_data", name=src.name))
+        st.caption(tr_md("ui.report.with_data", name=src.name))
         lists = st.radio(tr("ui.report.lists"), LIST_CHOICES, key="report_lists", horizontal=True,
                          format_func=lambda c, lg=language: t(f"ui.report.lists_{c}", lg),
                          help=tr("ui.report.lists_help"))
@@ -276,16 +277,23 @@ def save_panel(diagnosis_json: Mapping[str, Any], answers: Mapping[str, Any]) ->
                 raise KarteError("history.error.no_client")
             parts = book_parts(answers, lang())
             record = save_record(client, diagnosis_json, answers, parts, lang())
-            new_id = store().save(record)
+            code = new_access_code()  # the prospect's only way back to this diagnosis
+            new_id = store().save(record, access_code=code)
         except KarteError as exc:
-            st.error(exc.message(lang()))
+            st.error(error_text(exc))
         except SQLAlchemyError as exc:
             st.error(tr("ui.history.db_error", detail=type(exc).__name__))
         else:
-            st.session_state.saved = {"id": new_id, "digest": digest}
+            from ui.auth import remember_save
+
+            remember_save(new_id, code)
+            st.session_state.saved = {"id": new_id, "digest": digest, "code": code}
     saved = st.session_state.get("saved")
     if saved and saved["digest"] == digest:  # not after the answers or the name changed
+        from ui.history_views import show_code
+
         st.success(tr("history.saved", id=saved["id"]), icon=":material/check_circle:")
+        show_code(saved["code"])
         try:
             st.page_link("pages/history.py", label=tr("ui.history.go_history"),
                          icon=":material/history:")
