@@ -161,6 +161,7 @@ def test_without_a_passphrase_a_public_server_keeps_the_consultant_pages_closed(
     assert SECRET_CLIENT not in _texts(at)
     assert t("ui.auth.locked", "ja") in _texts(at)
     address("127.0.0.1")  # the same app on this computer only: single-user mode, all open
-    at = _page(_app(), "pages/history.py")
-    assert SECRET_CLIENT in _texts(at)
+    at = _app()
     assert t("ui.auth.single_user", "ja") in "\n".join(c.value for c in at.sidebar.caption)
+    _page(at, "pages/history.py")
+    assert SECRET_CLIENT in _texts(at)
