@@ -13,7 +13,7 @@ from ui import charts, data
 from ui.customer_views import rfm_cut_editor, table_or_stop
 from ui.auth import require_consultant
 from ui.state import answers, enter_through_app, lang
-from ui.text import tr, tr_md
+from ui.text import error_text, tr, tr_md
 
 enter_through_app(__file__)
 require_consultant()  # the live mode is the consultant's
@@ -90,7 +90,7 @@ with left:
         result = diagnose(shown, lang(), data=book if book is not None
                           and book.report.has_customers else None)
     except KarteError as exc:
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         result = None
     if result is not None:
         areas = {a.id: a for a in result.areas}
@@ -110,7 +110,7 @@ with right:
             raise book_error
         customers.require_customers(book)
     except KarteError as exc:
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         st.stop()
     key, as_of = data.book_key(), customers.default_as_of(book.orders)
     table = table_or_stop(key, as_of, book)

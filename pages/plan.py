@@ -12,7 +12,7 @@ from ui import analysis as cached
 from ui import data
 from ui import plan_views as views
 from ui.state import answers, enter_through_app, lang
-from ui.text import tr
+from ui.text import error_text, tr
 
 enter_through_app(__file__)
 
@@ -22,7 +22,7 @@ st.caption(tr("plan.explain"))
 try:
     book = data.book()
 except KarteError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
     book = None
 has_data = book is not None and book.report.has_customers
 
@@ -33,7 +33,7 @@ if has_data:
     try:
         frame = cached.plan_frame(data.book_key(), as_of, book)
     except KarteError as exc:
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         st.stop()
     rows = build_data_plan(book, answers(), assumptions, as_of, lang(), frame=frame)
 else:

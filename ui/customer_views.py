@@ -21,7 +21,7 @@ from ui import analysis as cached
 from ui import charts
 from ui.format import count, number_columns, pct, today
 from ui.state import lang
-from ui.text import tr
+from ui.text import error_text, tr
 
 
 FREQUENCY_EDGES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, float("inf")]
@@ -37,7 +37,7 @@ def table_or_stop(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> pd.DataFr
     """The customer table as of `as_of`; the page stops with a message when nobody is in it."""
     table = cached.table(key, as_of, book)
     if table.empty:
-        st.error(KarteError("analysis.error.no_customers").message(lang()))
+        st.error(error_text(KarteError("analysis.error.no_customers")))
         st.stop()
     return table
 
@@ -74,7 +74,7 @@ def rfm_cut_editor(defaults: rfm.RFMThresholds, key_prefix: str, *,
     try:
         return rfm.RFMThresholds(**cuts)
     except KarteError as exc:  # a cut moved past its neighbour
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         return defaults
 
 
@@ -193,7 +193,7 @@ def ranks_section(key: tuple, as_of: pd.Timestamp, table: pd.DataFrame) -> RankR
             relationship = read_customer_file(rel_file.getvalue(), rel_file.name)
             rel_digest = f"{rel_file.name}:{rel_file.size}:{hash(rel_file.getvalue())}"
         except KarteError as exc:
-            st.error(exc.message(lang()))
+            st.error(error_text(exc))
     ranked = cached.rank_result(key, as_of, rel_digest, table, relationship)
     if not ranked.ambassador_known:
         st.info(tr("analysis.ranks.no_relationship"))
@@ -288,10 +288,12 @@ def dormant_section(key: tuple, as_of: pd.Timestamp, book: OrderBook) -> None:
             col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
                                 lambda layer=row.layer: dormant.csv(layer),
                                 file_name=f"karte_dormant_{row.layer}.csv", mime="text/csv",
-                                icon=":material/download:", key=f"dl_dormant_{row.layer}")
+                                icon=":material/download:", key=f"dl_dormant_{row.layer}",
+                                on_click="ignore")
         layer_cols[-1].download_button(
             tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
             file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
+            on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         top = dormant.customers.head(100).rename(columns=lambda c: tr(f"clv.dormant.columns.{c}"))
         st.dataframe(top, hide_index=True, column_config=number_columns(
@@ -322,9 +324,13 @@ def lists_section(table: pd.DataFrame, scored: pd.DataFrame, result: ClusterResu
         chosen_list, yen=(tr("analysis.columns.monetary"),)))
     stem = f"karte_{list_kind}_{chosen}_{today():%Y%m%d}"
     d1, d2 = st.columns(2)
-    # Files are built only when a button is clicked, so moving a slider stays fast.
+    # Files are built only when a button is clicked, so moving a slider stays fast. No rerun on
+    # click (on_click="ignore"): a rerun re-registers the file and the browser's request for the
+    # old one failed ("Deferred file ... not found").
     d1.download_button(tr("ui.analysis.download_csv"), lambda: csv_bytes(chosen_list),
-                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore", key="dl_list_csv")
     d2.download_button(tr("ui.analysis.download_xlsx"), lambda: xlsx_bytes({"list": chosen_list}),
-                       file_name=f"{stem}.xlsx", icon=":material/download:",
+                       file_name=f"{stem}.xlsx", icon=":material/download:", on_click="ignore",
+                       key="dl_list_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -13,7 +13,7 @@ from engine.errors import KarteError
 from engine.roi import PlanAssumptions, PlanRow, plan_totals, targets
 from ui.format import number_columns, yen
 from ui.state import lang
-from ui.text import tr
+from ui.text import error_text, tr
 
 
 def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
@@ -59,7 +59,7 @@ def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
             for row in edited.itertuples(index=False):
                 assumptions = assumptions.with_response(row.id, float(row.rate) / 100)
         except KarteError as exc:
-            st.error(exc.message(lang()))
+            st.error(error_text(exc))
             assumptions = PlanAssumptions.defaults(answers)
     return assumptions
 
