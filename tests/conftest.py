@@ -26,11 +26,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path):
+def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None):
     """A fresh `streamlit run app.py` on a free 127.0.0.1 port; yields its URL."""
     port = _free_port()
     env = {**os.environ, "KARTE_DATA_DIR": str(data_dir)}
-    env.pop("KARTE_DATABASE_URL", None)
+    for name in ("KARTE_DATABASE_URL", "KARTE_CONSULTANT_PASSPHRASE",
+                 "KARTE_CONSULTANT_PASSPHRASE_HASH"):
+        env.pop(name, None)
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",

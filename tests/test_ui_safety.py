@@ -31,7 +31,8 @@ def test_md_escapes_every_markdown_and_html_character(bait: str) -> None:
     unescaped = re.findall(r"(?<!\\)[\[\]()<>!*_`:$#|&=@/.-]", out.replace("\\\\", ""))
     assert unescaped == []
     # and removing the escapes gives the text back (it shows as typed)
-    assert re.sub(r"\\(.)", r"\1", out) == re.sub(r"[\r\n]+", " ", bait)
+    shown = re.sub(r"\\(.)", r"\1", out).replace(text.ZWSP, "")
+    assert shown == re.sub(r"[\r\n]+", " ", bait)
 
 
 def test_error_text_escapes_the_parameters_only() -> None:

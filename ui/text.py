@@ -17,11 +17,17 @@ from ui.state import lang
 # that start or close Markdown, HTML, Streamlit directives (:red[..], :material/..:) or LaTeX.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^%@/])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+# GFM turns bare addresses into links after escapes are resolved (http://…, www.…, a@b.c):
+# a zero-width space inside each pattern keeps the text looking the same but not a link.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+ZWSP = "\u200b"
 
 
 def md(value: Any) -> str:
-    """`value` as literal text inside Markdown: one line, every special character escaped."""
-    return _SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+    """`value` as literal text inside Markdown: one line, every special character escaped,
+    no bare address that would become a link."""
+    text = _AUTOLINK.sub(lambda m: m.group(0) + ZWSP, _LINE_BREAKS.sub(" ", str(value)))
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def tr(key: str, **params: Any) -> str:
