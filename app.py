@@ -6,9 +6,11 @@ from ui.auth import sidebar_notice
 from ui.errors import run_page
 from ui.state import lang
 from ui.text import tr
+from ui.memory import start_trimmer
 from ui.uploads import keep_uploads_in_memory
 
 keep_uploads_in_memory()  # before any upload reaches this server process (README: Privacy)
+start_trimmer()  # closed sessions' memory goes back to the system
 
 st.set_page_config(page_title="通販カルテ", page_icon=":material/stethoscope:", layout="wide",
                    initial_sidebar_state="auto")
