@@ -5,6 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# 127.0.0.1: this computer only. To serve others, set a consultant passphrase first (README,
+# "Deployment") and run e.g. `make run ADDRESS=0.0.0.0`.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench clean
 
@@ -20,10 +23,11 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-postgres.sh
 	$(PY) -m pytest
 
 bench: $(VENV)/.runtime

@@ -3,8 +3,15 @@ import streamlit as st
 
 from engine.i18n import LANGUAGES
 from ui.analysis import settings
+from ui.auth import sidebar_notice
+from ui.errors import run_page
 from ui.state import lang
 from ui.text import tr
+from ui.memory import start_trimmer
+from ui.uploads import keep_uploads_in_memory
+
+keep_uploads_in_memory()  # before any upload reaches this server process (README: Privacy)
+start_trimmer()  # closed sessions' memory goes back to the system
 
 st.set_page_config(page_title="通販カルテ", page_icon=":material/stethoscope:", layout="wide",
                    initial_sidebar_state="auto")
@@ -36,5 +43,7 @@ st.session_state._entered_through_app = True  # see ui.state.enter_through_app
 page = st.navigation(pages)
 if "_deep_link" in st.session_state:
     st.switch_page(st.session_state.pop("_deep_link"))
-page.run()
+# Before the page: a page that stops early (st.stop) must not take these with it.
 st.sidebar.caption(tr("ui.sidebar.privacy"))
+sidebar_notice()
+run_page(page)  # an exception becomes a message with a reference id, never a traceback

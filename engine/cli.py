@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from engine.errors import KarteError
@@ -23,6 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m engine", description="通販カルテ engine")
     parser.add_argument("--lang", choices=("ja", "en"), default="en",
                         help="language of messages and labels (default: en)")
+    parser.add_argument("--salt", default=None,
+                        help="secret for customer keys made from name + phone, to keep them "
+                             "the same across runs (default: $KARTE_SALT, else random per run)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         try:
@@ -38,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.salt:
+        from engine.ingest.keys import SALT_ENV
+
+        os.environ[SALT_ENV] = args.salt  # read by engine.ingest.keys.run_salt
     try:
         from engine.settings import Settings
 

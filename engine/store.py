@@ -7,7 +7,9 @@ rule of what may be kept. SQLite by default (`data/karte.sqlite`, folder overrid
 portable SQL is used so PostgreSQL works with the same code.
 
 What is kept: client name, date, language, answers, area scores, KPIs, aggregated segment
-figures, the plan and its assumptions. Never order rows or anything about the shop's own
+figures, the plan and its assumptions, and the SHA-256 of the diagnosis's access code (the
+prospect's way back to it; `engine.auth`). Any text is accepted: NUL characters are removed and
+lone surrogates become U+FFFD (`clean_text`), so SQLite and PostgreSQL store the same thing. Never order rows or anything about the shop's own
 customers: `scrub` removes such parts before anything is written.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Tabl
                         update)
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from engine.auth import code_digest
 from engine.errors import KarteError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -117,6 +120,8 @@ DIAGNOSES = Table(
     Column("segments", Text),
     Column("assumptions", Text),
     Column("data_kpis", Text),
+    # v3
+    Column("access_key", String(64)),
 )
 SCHEMA_VERSION = Table("schema_version", _META, Column("version", Integer, nullable=False))
 
@@ -154,8 +159,15 @@ def _v2(conn: Connection) -> None:
     Index("ix_diagnoses_client_key", DIAGNOSES.c.client_key).create(conn)
 
 
+def _v3(conn: Connection) -> None:
+    """The digest of each diagnosis's access code (older diagnoses have none: consultant only)."""
+    conn.execute(text("ALTER TABLE diagnoses ADD COLUMN access_key "
+                      + String(64).compile(dialect=conn.dialect)))
+    Index("ix_diagnoses_access_key", DIAGNOSES.c.access_key).create(conn)
+
+
 # Ordered: MIGRATIONS[i] takes a database from version i to version i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
 CURRENT_VERSION = len(MIGRATIONS)
 
 
@@ -192,7 +204,9 @@ _PERSONAL_KEY = re.compile(
 # Containers that hold order rows or customer lists whatever their key is called.
 _LIST_KEYS = re.compile(r"^(lists?|customer_?lists?|orders?|lines|rows|raw|dormant_?list)$",
                         re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Tried only where a run of address characters starts: without the look-behind a long text
+# with no address took seconds (every position rescanned the run).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _PHONE = re.compile(r"(?<!\d)0\d{1,4}-?\d{1,4}-?\d{3,4}(?!\d)")
 # An aggregate table has a row per segment, rank or month, not per customer or order.
 MAX_AGGREGATE_ROWS = 500
@@ -211,6 +225,25 @@ class Scrubbed:
 
     record: dict[str, Any]
     removed: list[str] = field(default_factory=list)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """`value` as any database stores it: NUL removed, lone surrogates as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+
+
+def _clean(value: Any) -> Any:
+    """Every text in a JSON-like value (keys too) through `clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _norm_key(key: Any) -> str:
@@ -305,12 +338,12 @@ def scrub(record: Mapping[str, Any]) -> Scrubbed:
     estimates = record.get("plan")
     if actions is not None or estimates is not None:
         merged["plan"] = {"actions": actions, "estimates": estimates}
-    clean = {name: _scrub(merged.get(name), name, removed) for name in _FIELDS}
-    client = str(record.get("client") or "").strip()
+    clean = {name: _clean(_scrub(merged.get(name), name, removed)) for name in _FIELDS}
+    client = clean_text(str(record.get("client") or "")).strip()
     if not client:
         raise KarteError("history.error.no_client")
     clean["client"] = client[:CLIENT_MAX]
-    clean["lang"] = str(record.get("lang") or "ja")
+    clean["lang"] = clean_text(str(record.get("lang") or "ja"))[:8]
     clean["created_at"] = _parse_when(record.get("created_at"))
     return Scrubbed(clean, removed)
 
@@ -400,15 +433,21 @@ class Store:
         self.engine.dispose()
 
     # -- writing -----------------------------------------------------------------------------
-    def save(self, record: Mapping[str, Any], strict: bool = False) -> int:
-        """Save a diagnosis; its new id. Customer data is removed (or refused when strict)."""
+    def save(self, record: Mapping[str, Any], strict: bool = False,
+             access_code: str | None = None) -> int:
+        """Save a diagnosis; its new id. Customer data is removed (or refused when strict).
+
+        `access_code` (from `engine.auth.new_access_code`) lets whoever holds it open this one
+        diagnosis (`find_by_code`); only its digest is written.
+        """
         scrubbed = scrub(record)
         if strict and scrubbed.removed:
             raise KarteError("history.error.personal_data", paths=", ".join(scrubbed.removed))
         rec = scrubbed.record
         values = {name: _dumps(rec[name]) for name in _FIELDS}
         values.update(client=rec["client"], client_key=client_key(rec["client"]),
-                      lang=rec["lang"], created_at=rec["created_at"])
+                      lang=rec["lang"], created_at=rec["created_at"],
+                      access_key=code_digest(access_code) if access_code else None)
         with self.engine.begin() as conn:
             result = conn.execute(insert(DIAGNOSES).values(**values))
             return int(result.inserted_primary_key[0])
@@ -419,6 +458,16 @@ class Store:
             return conn.execute(delete(DIAGNOSES).where(DIAGNOSES.c.id == int(id))).rowcount > 0
 
     # -- reading -----------------------------------------------------------------------------
+    def find_by_code(self, code: str) -> int | None:
+        """The id of the diagnosis whose access code is `code`; None when no diagnosis has it."""
+        code = clean_text(str(code or "")).strip()
+        if not code or len(code) > 200:
+            return None
+        query = select(DIAGNOSES.c.id).where(DIAGNOSES.c.access_key == code_digest(code))
+        with self.engine.begin() as conn:
+            found = conn.execute(query).first()
+        return None if found is None else int(found.id)
+
     def get(self, id: int) -> dict[str, Any]:
         """The saved diagnosis as a dict (areas, kpis, plan, ...); KarteError if unknown."""
         with self.engine.begin() as conn:

@@ -8,8 +8,8 @@ from engine.errors import KarteError
 from ui import analysis as cached
 from ui import customer_views as views
 from ui import data
-from ui.state import enter_through_app, lang
-from ui.text import tr
+from ui.state import enter_through_app
+from ui.text import error_text, tr
 
 enter_through_app(__file__)
 
@@ -19,7 +19,7 @@ try:
     book, key, is_sample = data.book_or_sample()
     customers.require_customers(book)
 except KarteError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
     st.page_link("pages/data.py", label=tr("ui.analysis.go_data"), icon=":material/upload_file:")
     st.stop()
 if is_sample:  # the first screen of `make run` shows the built-in sample shop

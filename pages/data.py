@@ -12,7 +12,7 @@ from engine.ingest import list_presets
 from ui import data
 from ui import data_views as views
 from ui.state import enter_through_app, lang
-from ui.text import tr
+from ui.text import error_text, tr
 
 enter_through_app(__file__)
 
@@ -59,7 +59,7 @@ try:
     if book.report.details.get("unsure") and not (mapping_open or src.mapping):
         views.mapping_step(None)   # the reader guessed: its best guesses, to confirm
 except IngestError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
     if exc.key in LAYOUT_ERRORS and not (mapping_open or src.mapping):
         views.reuse_saved_mapping()  # reruns when a saved mapping fits these columns
         views.mapping_step(exc)

@@ -1,14 +1,17 @@
-"""Saved diagnoses: list and open one (read-only, with its report), delete it after a confirm
-step, compare two diagnoses of one client (score and KPI deltas), and the scores over time."""
+"""Saved diagnoses. The consultant (or the single user of a local app) lists every diagnosis,
+opens one (read-only, with its report), deletes it after a confirm step, compares two of one
+client and sees the scores over time. Anyone else opens only the diagnoses this browser
+session saved, or one whose access code they hold (`?code=` link or typed)."""
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.errors import KarteError
+from ui import auth
 from ui import history_views as views
-from ui.state import enter_through_app, lang
+from ui.state import enter_through_app
 from ui.store import store
-from ui.text import tr
+from ui.text import error_text, tr, tr_md
 
 enter_through_app(__file__)
 
@@ -18,13 +21,19 @@ ALL = ""  # the client filter's "all clients" choice
 st.title(tr("history.title"))
 try:
     db = store()
-    clients = db.clients()
+    views.open_from_link(db)
+    clients = db.clients() if auth.is_consultant() else []
 except KarteError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
     st.stop()
 except SQLAlchemyError as exc:
     st.error(tr("ui.history.db_error", detail=type(exc).__name__))
     st.stop()
+
+if not auth.is_consultant():
+    views.visitor_page(db)
+    st.stop()
+
 if not clients:
     st.info(tr("history.empty"))
     st.page_link("pages/result.py", label=tr("ui.nav.result"), icon=":material/monitoring:")
@@ -56,7 +65,7 @@ with tab_list:
     try:
         views.show_saved(db, chosen)
     except KarteError as exc:  # deleted in another session meanwhile
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
 
 with tab_compare:
     if not client:
@@ -71,5 +80,5 @@ with tab_trend:
         st.info(tr("ui.history.pick_client"))
     else:
         history = db.history(client)
-        st.caption(tr("ui.history.trend_caption", client=client, n=history["id"].nunique()))
+        st.caption(tr_md("ui.history.trend_caption", client=client, n=history["id"].nunique()))
         st.altair_chart(views.trend_chart(history), width="stretch", height=500)

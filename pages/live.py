@@ -4,10 +4,12 @@ sidebar) for a projector."""
 import streamlit as st
 
 from ui import live_views as views
+from ui.auth import require_consultant
 from ui.state import enter_through_app
 from ui.text import tr
 
 enter_through_app(__file__)
+require_consultant()  # the live mode is the consultant's
 
 presenter = views.presenter_toggle()
 st.title(tr("ui.live.title"))

@@ -10,8 +10,8 @@ from engine.errors import KarteError
 from ui import analysis as cached
 from ui import data
 from ui import plan_views as views
-from ui.state import answers, enter_through_app, lang
-from ui.text import tr
+from ui.state import answers, enter_through_app
+from ui.text import error_text, tr
 
 enter_through_app(__file__)
 
@@ -21,7 +21,7 @@ st.caption(tr("plan.explain"))
 try:
     data.book()
 except KarteError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
 analysis = cached.current()
 has_data = analysis is not None and analysis.has_customers
 
@@ -32,7 +32,7 @@ if not has_data:
 try:
     rows = cached.session_plan(analysis, answers())
 except KarteError as exc:
-    st.error(exc.message(lang()))
+    st.error(error_text(exc))
     st.stop()
 
 views.totals_section(rows)

@@ -26,11 +26,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path):
+def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None):
     """A fresh `streamlit run app.py` on a free 127.0.0.1 port; yields its URL."""
     port = _free_port()
     env = {**os.environ, "KARTE_DATA_DIR": str(data_dir)}
-    env.pop("KARTE_DATABASE_URL", None)
+    for name in ("KARTE_DATABASE_URL", "KARTE_CONSULTANT_PASSPHRASE",
+                 "KARTE_CONSULTANT_PASSPHRASE_HASH"):
+        env.pop(name, None)
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -83,3 +86,24 @@ def fresh_app_url(tmp_path):
     """A server of its own for one test, for behaviour of a server's very first request."""
     with streamlit_server(tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url():
+    """A real PostgreSQL server for the session (skipped only when its binaries are absent)."""
+    from pg_server import binaries, postgres_server
+
+    if binaries() is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed: "
+                    "apt-get install postgresql, or run `make test` as root")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url, request):
+    """An empty database of its own for one test on the session's PostgreSQL server."""
+    from pg_server import fresh_database
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name)[:50].lower()
+    return fresh_database(postgres_server_url, name)

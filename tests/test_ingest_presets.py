@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from engine.ingest import ingest, list_presets
-from ingest_files import (AMAZON_HEADER, AMAZON_ORDER_REPORT_HEADER, ECUBE_HEADER, RAKUTEN_HEADER,
+from ingest_files import (AMAZON_HEADER, ECUBE_HEADER, RAKUTEN_HEADER,
                           RAKUTEN_OLD_HEADER, SHOPIFY_HEADER, UCI_HEADER, table)
 
 SALT = b"test-session"

@@ -23,6 +23,7 @@ from engine.i18n import t
 from engine.ingest import ingest
 from engine.store import Store, resolve_url, scrub
 from ui import saving
+from ui.text import md
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CLIENT = "山田商店"
@@ -30,6 +31,20 @@ CLIENT = "山田商店"
 BEFORE = {"q1": 12_000_000, "q2": 60, "q6": 12_000, "q7": 3_000, "q8": 15, "q9": 9_000,
           "gross_margin": 50}
 AFTER = {**BEFORE, "q8": 30, "q9": 18_000}
+
+
+@pytest.fixture(autouse=True)
+def single_user(monkeypatch):
+    """These tests are the single user of a local app (no passphrase, bound to 127.0.0.1):
+    everything open, as `make run` starts it. The gates are in tests/test_page_access.py."""
+    from streamlit import config
+
+    monkeypatch.delenv("KARTE_CONSULTANT_PASSPHRASE", raising=False)
+    monkeypatch.delenv("KARTE_CONSULTANT_PASSPHRASE_HASH", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
 
 
 @pytest.fixture
@@ -84,7 +99,7 @@ def test_comparing_two_diagnoses_shows_the_engines_score_and_kpi_deltas(store):
     assert len(shown) == len(expected["scores"]) == 6
     changed = 0
     for row in expected["scores"]:
-        metric = shown[row["label"]]
+        metric = shown[md(row["label"])]  # shown as text: Markdown characters escaped
         assert metric.value == (f"{row['b']:g}" if row["b"] is not None else "—")
         if row["delta"] is None:
             assert not metric.delta

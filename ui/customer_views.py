@@ -21,7 +21,7 @@ from ui import analysis as cached
 from ui import charts
 from ui.format import number_columns, today
 from ui.state import lang
-from ui.text import tr
+from ui.text import error_text, tr, tr_md
 
 
 FREQUENCY_EDGES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, float("inf")]
@@ -37,7 +37,7 @@ def table_or_stop(analysis: ShopAnalysis) -> pd.DataFrame:
     """The customer table as of the analysis's date; the page stops when nobody is in it."""
     table = analysis.customers
     if table.empty:
-        st.error(KarteError("analysis.error.no_customers").message(lang()))
+        st.error(error_text(KarteError("analysis.error.no_customers")))
         st.stop()
     return table
 
@@ -86,7 +86,7 @@ def rfm_cut_editor(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds, key_
     try:
         return rfm.RFMThresholds(**cuts)
     except KarteError as exc:  # a cut moved past its neighbour
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         return defaults
 
 
@@ -217,7 +217,7 @@ def ranks_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
             cached.set_customer_file(key, None if chosen is None else chosen.getvalue(),
                                      "" if chosen is None else chosen.name)
         except KarteError as exc:
-            st.session_state.customer_file_error = exc.message(lang())
+            st.session_state.customer_file_error = error_text(exc)
         else:
             st.session_state.pop("customer_file_error", None)
 
@@ -227,7 +227,7 @@ def ranks_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
         st.error(st.session_state.customer_file_error)
     kept = cached.customer_file_name(key)
     if kept:
-        st.caption(tr("ui.analysis.customer_file_kept", name=kept))
+        st.caption(tr_md("ui.analysis.customer_file_kept", name=kept))
     analysis = cached.of(analysis.book, key)  # the session's parameters, with the file
     ranked = analysis.ranks
     if not ranked.ambassador_known:
@@ -323,10 +323,12 @@ def dormant_section(analysis: ShopAnalysis) -> None:
             col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
                                 lambda layer=row.layer: dormant.csv(layer),
                                 file_name=f"karte_dormant_{row.layer}.csv", mime="text/csv",
-                                icon=":material/download:", key=f"dl_dormant_{row.layer}")
+                                icon=":material/download:", key=f"dl_dormant_{row.layer}",
+                                on_click="ignore")
         layer_cols[-1].download_button(
             tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
             file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
+            on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         top = dormant.customers.head(100).rename(columns=lambda c: tr(f"clv.dormant.columns.{c}"))
         st.dataframe(top, hide_index=True, column_config=number_columns(
@@ -358,9 +360,13 @@ def lists_section(analysis: ShopAnalysis) -> None:
         chosen_list, yen=(tr("analysis.columns.monetary"),)))
     stem = f"karte_{list_kind}_{chosen}_{today():%Y%m%d}"
     d1, d2 = st.columns(2)
-    # Files are built only when a button is clicked, so moving a slider stays fast.
+    # Files are built only when a button is clicked, so moving a slider stays fast. No rerun on
+    # click (on_click="ignore"): a rerun re-registers the file and the browser's request for the
+    # old one failed ("Deferred file ... not found").
     d1.download_button(tr("ui.analysis.download_csv"), lambda: csv_bytes(chosen_list),
-                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore", key="dl_list_csv")
     d2.download_button(tr("ui.analysis.download_xlsx"), lambda: xlsx_bytes({"list": chosen_list}),
-                       file_name=f"{stem}.xlsx", icon=":material/download:",
+                       file_name=f"{stem}.xlsx", icon=":material/download:", on_click="ignore",
+                       key="dl_list_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -2,18 +2,24 @@
 the summary of what was read (format, figures, where every row went, the sheet to read)."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from engine import samples
 from engine.errors import IngestError
 from engine.ingest import FIELDS, Preset, find_saved_mapping, mapping_to_toml, save_mapping
+from engine.ingest.mapping import SavedMapping, parse_saved_mapping
+from engine.ingest.presets import fold
 from engine.orderbook import OrderBook
-from ui import data
+from ui import auth, data
 from ui.format import count, orders, yen
 from ui.state import lang
-from ui.text import tr
+from ui.text import tr, tr_md
 
 NONE = ""
+# A mapping's name becomes a file name (255 bytes on most file systems, with ".toml").
+MAPPING_NAME_MAX_BYTES = 200
 
 
 def mapping_step(error: IngestError | None) -> None:
@@ -41,12 +47,54 @@ def mapping_step(error: IngestError | None) -> None:
         data.update_source(mapping=tuple(sorted(mapping.items())), format=None)
     name_col, save_col, dl_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     name = name_col.text_input(tr("ui.data.mapping_name"), value=src.name.rsplit(".", 1)[0])
+    share = auth.mode() == "single"  # one user on this computer: the data folder is theirs
+    if auth.mode() == "consultant" and auth.is_consultant():
+        share = st.checkbox(tr("ui.mappings.share"), key="mapping_share")
     if save_col.button(tr("ui.data.mapping_save")):
-        save_mapping(data.mappings_dir(), mapping, insp.columns, name)
-        st.toast(tr("ui.data.mapping_saved", name=name))
+        save_named_mapping(mapping, insp.columns, name, share)
     dl_col.download_button(tr("ui.data.mapping_download"),
                            mapping_to_toml(mapping, insp.columns, name).encode("utf-8"),
-                           file_name=f"{name}.toml", mime="application/toml")
+                           file_name=f"{_file_stem(name)}.toml", mime="application/toml",
+                           on_click="ignore")
+
+
+def _file_stem(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name).strip("_")[:80] or "mapping"
+
+
+def save_named_mapping(mapping: dict[str, str], columns: list[str], name: str,
+                       share: bool) -> None:
+    """Keep a mapping for this session only, or (shared on purpose) in the data folder.
+
+    A visitor's mapping never reaches another visitor's file: only the consultant shares.
+    """
+    size = len(name.encode("utf-8", "surrogatepass"))
+    if not name.strip() or size > MAPPING_NAME_MAX_BYTES:
+        st.error(tr("ui.mappings.name_too_long", n=size, max=MAPPING_NAME_MAX_BYTES))
+        return
+    if share:
+        save_mapping(data.mappings_dir(), mapping, columns, name)
+        st.toast(tr_md("ui.mappings.saved_shared", name=name))
+    else:
+        saved = parse_saved_mapping(mapping_to_toml(mapping, columns, name))
+        session_mappings()[name] = saved
+        st.toast(tr_md("ui.mappings.saved_private", name=name))
+
+
+def session_mappings() -> dict[str, SavedMapping]:
+    """The mappings this browser session saved (in memory, gone with the session)."""
+    return st.session_state.setdefault("my_mappings", {})
+
+
+def _matching(columns: list[str]) -> SavedMapping | None:
+    """The session's or the shared saved mapping for these columns (longest signature)."""
+    folded = {fold(c) for c in columns}
+    best = find_saved_mapping(data.mappings_dir(), columns)
+    for saved in session_mappings().values():
+        if saved.signature and all(fold(c) in folded for c in saved.signature):
+            if best is None or len(saved.signature) >= len(best.signature):
+                best = saved
+    return best
 
 
 def read_book():
@@ -65,10 +113,10 @@ def reuse_saved_mapping() -> None:
     """Apply a saved mapping made for exactly these columns, without asking, and rerun."""
     src = data.source()
     columns = data.inspection(src.digest, src.name, src.sheet, data.file_bytes()).columns
-    saved = find_saved_mapping(data.mappings_dir(), columns)
+    saved = _matching(columns)
     if saved is not None:
         data.update_source(mapping=tuple(sorted(saved.mapping.items())))
-        st.toast(tr("ui.data.mapping_reused", name=saved.name))
+        st.toast(tr_md("ui.data.mapping_reused", name=saved.name))
         st.rerun()
 
 
@@ -77,7 +125,7 @@ def summary_section(book: OrderBook, presets: dict[str, Preset]) -> None:
     src = data.source()
     report = book.report
     summary = book.summary()
-    st.success(tr("ui.data.loaded", name=src.name if src.kind == "upload"
+    st.success(tr_md("ui.data.loaded", name=src.name if src.kind == "upload"
                   else samples.shop_label(st.session_state.get("sample_shop", ""), lang())))
     params = report.details.get("notice_params", {})
     for notice in report.notices:

@@ -1,5 +1,8 @@
 """The sections of the history page: one saved diagnosis read-only (with its report), the
-delete step, the side-by-side comparison of two diagnoses, and the scores-over-time chart."""
+delete step, the side-by-side comparison of two diagnoses, the scores-over-time chart, and the
+visitor's view (only the diagnoses this session saved or holds the access code of).
+
+Everything read from the database is shown as text: `md` wherever Streamlit renders Markdown."""
 from __future__ import annotations
 
 import altair as alt
@@ -9,11 +12,13 @@ import streamlit as st
 from engine.diagnosis import level_label
 from engine.kpis import KPI_FORMATS, format_value
 from engine.report.content import build, kpi_label
+from engine.errors import KarteError
+from ui import auth
 from ui.charts import score_bars
 from engine.figures import FIGURES
 from ui.saving import cta, download_buttons, labelled
 from ui.state import lang
-from ui.text import tr
+from ui.text import error_text, md, tr, tr_md
 
 POINT_FORMATS = ("percent_fraction", "change")  # a change of a share is in points
 UP, DOWN = "#1F6FB2", "#C76E00"  # KPI deltas: direction only, not good or bad
@@ -74,19 +79,69 @@ def trend_chart(frame: pd.DataFrame) -> alt.Chart:
     return base.mark_line(point=alt.OverlayMarkDef(size=60)).properties(height=300)
 
 
-def show_saved(db, diagnosis_id: int) -> None:
+def open_from_link(db) -> None:
+    """A `?code=` link opens its diagnosis in this session (then the code leaves the address
+    bar, so a screenshot or a shared screen does not show it)."""
+    code = st.query_params.get("code")
+    if not code:
+        return
+    found = db.find_by_code(code)
+    del st.query_params["code"]
+    if found is None:
+        st.error(tr("ui.access.unknown_code"))
+        return
+    auth.remember_save(found, code)
+    st.session_state.hist_mine = found
+
+
+def visitor_page(db) -> None:
+    """A visitor's history page: their own diagnoses, the code field, the consultant login."""
+    st.caption(tr("ui.access.visitor_intro"))
+    with st.form("open_by_code", border=True):
+        code = st.text_input(tr("ui.access.code"), key="access_code_input", max_chars=200)
+        if st.form_submit_button(tr("ui.access.open"), icon=":material/lock_open:"):
+            found = db.find_by_code(code) if code.strip() else None
+            if found is None:
+                st.error(tr("ui.access.unknown_code"))
+            else:
+                auth.remember_save(found, code.strip())
+                st.session_state.hist_mine = found
+    mine = auth.my_saves()
+    if not mine:
+        st.info(tr("ui.access.none_yet"))
+    else:
+        ids = sorted(mine, reverse=True)
+        if st.session_state.get("hist_mine") not in ids:
+            st.session_state.hist_mine = ids[0]
+        chosen = st.selectbox(tr("ui.history.choose"), ids, key="hist_mine",
+                              format_func=lambda i: f"No.{i}")
+        try:
+            show_saved(db, chosen, deletable=False)
+        except KarteError as exc:  # deleted by the consultant meanwhile
+            st.error(error_text(exc))
+    with st.expander(tr("ui.auth.consultant_area"), icon=":material/key:"):
+        auth.login_form()
+
+
+def show_saved(db, diagnosis_id: int, deletable: bool = True) -> None:
     """One saved diagnosis, read-only: scores, KPIs, plan, segments, and its report."""
+    if not auth.may_open(diagnosis_id):  # the page never offers it; this is the last guard
+        raise KarteError("history.error.not_found", id=diagnosis_id)
     saved_lang = db.get(diagnosis_id)["lang"]
     report_input = db.report_input(diagnosis_id)
     rep = build({**report_input, "data_kpis": labelled(report_input["data_kpis"], lang())},
                 lang())
-    st.caption(tr("ui.history.read_only", client=rep.client, date=rep.created))
+    st.caption(tr_md("ui.history.read_only", client=rep.client, date=rep.created))
     # The saved texts (area names, reasons) are in the language they were saved in.
     download_buttons(lambda: {**report_input, "cta": cta(saved_lang),
                               "data_kpis": labelled(report_input["data_kpis"], saved_lang)},
                      saved_lang, f"karte_{diagnosis_id}_{rep.created.replace('-', '')}",
                      f"hist_{diagnosis_id}")
-    delete_step(db, diagnosis_id, rep.client, rep.created)
+    code = auth.my_saves().get(int(diagnosis_id))
+    if code:
+        show_code(code)
+    if deletable and auth.is_consultant():
+        delete_step(db, diagnosis_id, rep.client, rep.created)
     areas = rep.areas.assign(order=pd.to_numeric(rep.areas["score"], errors="coerce"))
     areas = areas.sort_values("order", kind="mergesort", na_position="last")
     rows = [{"label": a.label, "score": None if pd.isna(a.order) else a.order, "level": a.level,
@@ -102,7 +157,7 @@ def show_saved(db, diagnosis_id: int) -> None:
     columns = st.columns(3)
     for i, kpi in enumerate(kpis.itertuples()):
         text = kpi.display if isinstance(kpi.display, str) else f"{kpi.value:,}"
-        columns[i % 3].metric(kpi.label, text, border=True)
+        columns[i % 3].metric(md(kpi.label), text, border=True)
     if not rep.data_kpis.empty:
         st.markdown(f"**{tr('report.section.data_kpis')}**")
         st.dataframe(pd.DataFrame({tr("history.kpi"): rep.data_kpis["label"],
@@ -112,19 +167,39 @@ def show_saved(db, diagnosis_id: int) -> None:
         st.markdown(f"**{tr('report.section.plan')}**")
         for action in rep.actions.sort_values("step", kind="mergesort").itertuples():
             star = "★ " if pd.notna(action.top) and bool(action.top) else ""
-            st.markdown(f"- {action.step} · {star}**{action.title}** — {action.first_step}")
+            st.markdown(f"- {md(action.step)} · {star}**{md(action.title)}** — "
+                        f"{md(action.first_step)}")
     if rep.plan is not None:
         with st.expander(tr("report.section.estimates")):
             st.dataframe(rep.plan, hide_index=True)
     if rep.segments or rep.ranks is not None or rep.dormant is not None:
         with st.expander(tr("report.section.segments")):
             for name, table in rep.segments.items():
-                st.caption(tr(f"report.segment.{name}"))
+                st.caption(md(tr(f"report.segment.{name}")))
                 st.dataframe(table, hide_index=True)
             for name, table in (("ranks", rep.ranks), ("dormant", rep.dormant)):
                 if table is not None:
                     st.caption(tr(f"report.section.{name}"))
                     st.dataframe(table, hide_index=True)
+
+
+def share_link(code: str) -> str:
+    """The address that opens a diagnosis by its code (this app's history page)."""
+    from urllib.parse import quote, urljoin
+
+    try:
+        here = st.context.url or ""
+    except Exception:  # noqa: BLE001 - outside a browser session (AppTest)
+        here = ""
+    path = f"history?code={quote(code, safe='')}"
+    return urljoin(here.split("?", 1)[0], path) if here.startswith("http") else "/" + path
+
+
+def show_code(code: str) -> None:
+    """The access code and link of a saved diagnosis, as plain text (copy button included)."""
+    st.caption(tr("ui.access.code_help"))
+    st.code(code, language=None)
+    st.code(share_link(code), language=None)
 
 
 def delete_step(db, diagnosis_id: int, client: str, created: str) -> None:
@@ -135,7 +210,7 @@ def delete_step(db, diagnosis_id: int, client: str, created: str) -> None:
             st.session_state.hist_delete = diagnosis_id
             st.rerun()
         return
-    st.warning(tr("ui.history.delete_confirm", id=diagnosis_id, client=client, date=created))
+    st.warning(tr_md("ui.history.delete_confirm", id=diagnosis_id, client=client, date=created))
     yes, no = st.columns(2)
     if yes.button(tr("ui.history.delete_yes"), key="hist_delete_yes", type="primary",
                   width="stretch"):
@@ -170,7 +245,7 @@ def compare(db, summaries) -> None:
     for i, row in enumerate(result["scores"]):
         delta = row["delta"]
         columns[i % 3].metric(
-            row["label"], number(row["b"]), border=True,
+            md(row["label"]), number(row["b"]), border=True,
             delta=None if delta is None else ("±0" if delta == 0 else f"{delta:+g}"),
             delta_color="normal" if delta else "off", delta_arrow="auto" if delta else "off",
             delta_description=f"{tr('history.before')} {number(row['a'])}")

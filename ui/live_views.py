@@ -16,7 +16,7 @@ from ui import analysis as cached
 from ui import charts, data
 from ui.customer_views import rfm_cut_editor, table_or_stop
 from ui.state import answers, lang
-from ui.text import tr
+from ui.text import error_text, tr, tr_md
 
 # Presenter view: no sidebar, no toolbar, larger type, the full width. Local CSS only (no fonts
 # from the internet). Charts get larger labels through their own config below.
@@ -84,7 +84,7 @@ def scores(shop: str, presenter: bool) -> None:
     try:
         result = diagnosis_of(cached.current(), shown, lang())
     except KarteError as exc:
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         return
     areas = {a.id: a for a in result.areas}
     rows = [{"label": areas[i].label, "score": areas[i].score, "level": areas[i].level,
@@ -106,11 +106,11 @@ def cut_points(presenter: bool) -> None:
             raise KarteError("analysis.error.no_customers")
         analysis.require_customers()
     except KarteError as exc:
-        st.error(exc.message(lang()))
+        st.error(error_text(exc))
         return
     key = data.book_key()
     table_or_stop(analysis)
-    st.caption(tr("ui.live.data_name", name=data.source().name) + " · "
+    st.caption(tr_md("ui.live.data_name", name=data.source().name) + " · "
                + tr("ui.live.thresholds_help"))
     defaults = analysis.rfm_defaults
     thresholds = rfm_cut_editor(analysis.rfm_thresholds, defaults,

@@ -14,7 +14,7 @@ from engine.roi import PlanAssumptions, PlanRow, plan_totals, targets
 from ui import analysis as cached
 from ui.format import number_columns, yen
 from ui.state import lang
-from ui.text import tr
+from ui.text import error_text, tr
 
 
 def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
@@ -61,7 +61,7 @@ def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
             for row in edited.itertuples(index=False):
                 assumptions = assumptions.with_response(row.id, float(row.rate) / 100)
         except KarteError as exc:
-            st.error(exc.message(lang()))
+            st.error(error_text(exc))
             assumptions = PlanAssumptions.defaults(answers)
     cached.set_plan_edits(answers, assumptions)
     return assumptions

@@ -13,7 +13,7 @@ from engine.errors import AnswerError
 from engine.i18n import catalogue
 from engine.questions import Question, format_answer, parse_answer
 from ui.state import answers, lang, raw_inputs, restore_widget, unknowns
-from ui.text import tr
+from ui.text import error_text, tr, tr_md
 
 NUMERIC = ("yen", "percent", "count")
 
@@ -29,7 +29,8 @@ def _label(q: Question) -> str:
 def _inline_message(exc: AnswerError) -> str:
     """The short form for a message shown under its own field (the field names the question)."""
     key = "ui.inline_error." + exc.key.rsplit(".", 1)[-1]
-    return tr(key, **exc.params) if key in catalogue(lang()) else exc.message(lang())
+    # The params may hold what the user typed: escaped, so it shows as typed.
+    return tr_md(key, **exc.params) if key in catalogue(lang()) else error_text(exc)
 
 
 def question_field(q: Question) -> str | None:

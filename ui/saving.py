@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.auth import new_access_code
 from engine.config import load, localized
 from engine.errors import KarteError
 from engine.figures import labelled as figure_labels
@@ -33,7 +34,7 @@ from ui import data
 from ui.format import today
 from ui.state import answers, lang, restore_widget
 from ui.store import store
-from ui.text import tr
+from ui.text import error_text, tr, tr_md
 
 HTML_MIME = "text/html"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,7 +131,7 @@ def report_panel() -> None:
     src = data.source()
     lists = "none"
     if cached.current() is not None:
-        st.caption(tr("ui.report.with_data", name=src.name))
+        st.caption(tr_md("ui.report.with_data", name=src.name))
         lists = st.radio(tr("ui.report.lists"), LIST_CHOICES, key="report_lists", horizontal=True,
                          format_func=lambda c, lg=language: t(f"ui.report.lists_{c}", lg),
                          help=tr("ui.report.lists_help"))
@@ -165,16 +166,23 @@ def save_panel() -> int | None:
             if not client.strip():
                 raise KarteError("history.error.no_client")
             report = session_report(lang(), client=client)()
-            new_id = store().save(save_record(report, answers()))
+            code = new_access_code()  # the prospect's only way back to this diagnosis
+            new_id = store().save(save_record(report, answers()), access_code=code)
         except KarteError as exc:
-            st.error(exc.message(lang()))
+            st.error(error_text(exc))
         except SQLAlchemyError as exc:
             st.error(tr("ui.history.db_error", detail=type(exc).__name__))
         else:
-            st.session_state.saved = {"id": new_id, "digest": digest}
+            from ui.auth import remember_save
+
+            remember_save(new_id, code)
+            st.session_state.saved = {"id": new_id, "digest": digest, "code": code}
     saved = st.session_state.get("saved")
     if saved and saved["digest"] == digest:  # not after the answers or the name changed
+        from ui.history_views import show_code
+
         st.success(tr("history.saved", id=saved["id"]), icon=":material/check_circle:")
+        show_code(saved["code"])
         try:
             st.page_link("pages/history.py", label=tr("ui.history.go_history"),
                          icon=":material/history:")

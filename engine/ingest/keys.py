@@ -1,13 +1,16 @@
 """Customer keys: who bought, as a stable string per customer — and nothing more personal.
 
 Rule (per preset, in order): member ID, else e-mail folded to lower case, else name + phone
-hashed with the per-session salt (楽天 masks the e-mail per order, so only name + phone links
+hashed with a salt: the app's per-session salt, else this process's (`run_salt`: random per
+run, or `KARTE_SALT` / the CLI's `--salt` for keys that stay the same across runs), never none (楽天 masks the e-mail per order, so only name + phone links
 two orders of the same buyer). The analysis helper joins an optional customer file with the same
 `normalise_member_id` / `normalise_email`, so both sides produce identical keys.
 """
 from __future__ import annotations
 
 import hashlib
+import os
+import secrets
 from collections.abc import Iterable
 
 import pandas as pd
@@ -16,6 +19,15 @@ from engine.ingest.clean import by_unique, nfkc
 
 HASH_HEX_CHARS = 16   # 64 bits of sha256: collisions negligible for shop-sized customer lists
 RULES = ("member_id", "email", "name_phone")
+SALT_ENV = "KARTE_SALT"
+# An unsalted sha256 of name + phone is reversed by trying candidate phone numbers in seconds.
+_RUN_SALT = secrets.token_bytes(16)
+
+
+def run_salt() -> bytes:
+    """The salt used when the caller gives none: `KARTE_SALT` when set, else random per run."""
+    given = os.environ.get(SALT_ENV)
+    return given.encode("utf-8", "surrogatepass") if given else _RUN_SALT
 
 
 def _blank_to_na(s: pd.Series) -> pd.Series:
@@ -45,9 +57,12 @@ def normalise_email(s: pd.Series, mask_pattern: str | None = None) -> pd.Series:
 def hash_name_phone(name: pd.Series, phone: pd.Series, salt: bytes) -> pd.Series:
     """sha256(salt, name, phone) as a hex prefix; <NA> unless both name and phone are present.
 
+    An empty `salt` means this run's (`run_salt`).
+
     Name: NFKC with all whitespace removed (山田 太郎 == 山田太郎); phone: digits only
     (090-1234-5678 == 09012345678).
     """
+    salt = salt or run_salt()
     n = nfkc(name.astype("str").fillna("")).str.replace(r"\s+", "", regex=True)
     p = nfkc(phone.astype("str").fillna("")).str.replace(r"\D+", "", regex=True)
     pair = n + "\x1f" + p
@@ -85,4 +100,4 @@ def available_rule(rule: Iterable[str], fields: Iterable[str]) -> list[str]:
 
 
 __all__ = ["customer_keys", "normalise_member_id", "normalise_email", "hash_name_phone",
-           "available_rule", "RULES"]
+           "available_rule", "run_salt", "RULES", "SALT_ENV"]

@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 from xml.sax.saxutils import escape
 
 import numpy as np
