@@ -22,7 +22,6 @@ if not answers():
 # The session's data when a usable file is loaded (the data page explains an unreadable one).
 analysis = cached.current()
 result = diagnosis_of(analysis, answers(), lang())
-plan = cached.session_plan(analysis, answers())
 
 for slip in check_answers(result.answers, lang()):
     st.warning(slip.message, icon=":material/error:")
@@ -31,6 +30,8 @@ views.score_chart(result)
 views.area_cards(result)
 views.comparison(result)
 views.kpi_cards(result)
+with st.spinner(tr("ui.result.plan_wait")):  # the plan prices targets: the slow part
+    plan = cached.session_plan(analysis, answers())
 views.plan_by_step(result, plan)
 
 if st.button(tr("ui.result.edit_answers"), icon=":material/edit:"):

@@ -107,7 +107,7 @@ def plan_section(plan: list, assumptions: Any, answers: Mapping[str, Any],
     table = [{"action": ("★ " if r.top else "") + r.title, "target": r.target_label,
               "channel": r.channel_label, "customers": r.customers,
               "contacts": r.estimate.contacts, "cost": round(r.estimate.cost),
-              "response_rate": r.estimate.response_rate,
+              "response_rate": round(r.estimate.response_rate, 6),  # not the last bit of a sum
               "order_value": round(r.estimate.order_value),
               "gross_profit": round(r.estimate.gross_profit),
               "profit": round(r.estimate.profit),
