@@ -254,6 +254,7 @@ def _layers(p_alive: np.ndarray, expected_orders: np.ndarray, recoverable: np.nd
 
 def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
                        model: ClvFit | None = None,
+                       refused: PredictionUnavailable | None = None,
                        horizon_months: float | None = None,
                        assumptions: PlanAssumptions | None = None,
                        settings: Settings | None = None) -> DormantResult:
@@ -261,6 +262,8 @@ def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
 
     `model`: an already fitted ClvFit (e.g. the one the CLV page shows); without it the models
     are fitted here on the orders up to `as_of`, and a rule is used when they are unavailable.
+    `refused`: the guard rails already refused the models on these orders (the caller tried
+    them, e.g. `ShopAnalysis.clv_fit`): the rule is used without fitting them a second time.
     `assumptions`: the plan's campaign assumptions (DM cost, the owner's gross margin, win-back
     lift) the layers are valued with; default `PlanAssumptions.defaults()` (plan.toml).
     """
@@ -277,7 +280,9 @@ def dormant_high_value(orders: pd.DataFrame, as_of: object = None, *,
         return _empty(as_of, months)
 
     reason, reason_params, fit = None, {}, model
-    if fit is None:
+    if fit is None and refused is not None:
+        reason, reason_params = refused.key, refused.params
+    elif fit is None:
         try:
             check_data(summary, settings=settings)
             fit = fit_models(summary, settings=settings)

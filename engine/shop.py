@@ -237,6 +237,12 @@ class ShopAnalysis:
         """BG/NBD + Gamma-Gamma on the known orders (engine.clv.ClvFit), fitted once per file
         and date; None when the guard rails refuse the data (the dormant list then uses its
         stated rule)."""
+        fit = self._clv_attempt
+        return None if isinstance(fit, Exception) else fit
+
+    @property
+    def _clv_attempt(self):
+        """The fitted models, or the guard rail's refusal (kept so nobody fits them again)."""
         from engine.clv.predict import PredictionUnavailable, check_data, fit_models
         from engine.clv.summary import customer_summary
 
@@ -247,7 +253,9 @@ class ShopAnalysis:
                                            settings=self.settings)
                 check_data(summary, settings=self.settings)
                 return fit_models(summary, settings=self.settings)
-            except (PredictionUnavailable, KarteError):
+            except PredictionUnavailable as exc:
+                return exc
+            except KarteError:
                 return None
         customers_mod.require_customers(self.book)
         return self._part("clv_fit", (), fit)
@@ -269,9 +277,11 @@ class ShopAnalysis:
 
         customers_mod.require_customers(self.book)
         assumptions = self.assumptions
+        attempt = self._clv_attempt
+        refused = attempt if isinstance(attempt, Exception) else None
         return self._part("dormant", (assumptions,), lambda: dormant_high_value(
-            self.known_orders, self.as_of, model=self.clv_fit, assumptions=assumptions,
-            settings=self.settings), variants=True)
+            self.known_orders, self.as_of, model=self.clv_fit, refused=refused,
+            assumptions=assumptions, settings=self.settings), variants=True)
 
     @property
     def data_kpis(self) -> dict[str, Any]:

@@ -153,3 +153,20 @@ def test_kmeans_uses_the_configured_starts():
     res = clusters.fit_clusters(_table(), k=4)
     from engine.config import load
     assert res.n_init == load("segments")["clusters"]["n_init"] >= 10
+
+
+def test_a_very_large_table_refines_on_a_stated_sample_and_labels_everyone():
+    import copy
+
+    from engine.settings import FILES, Settings
+
+    base = Settings.default()
+    parts = {name: copy.deepcopy(dict(getattr(base, name))) for name in FILES}
+    parts["segments"]["clusters"]["final_fit_sample"] = 200
+    small = Settings(**parts)
+    table = _table(900)
+    res = clusters.fit_clusters(table, settings=small)
+    assert res.ok and res.fitted_on == 200
+    assert len(res.labels) == len(table) and res.labels.notna().all()
+    assert res.labels.equals(clusters.fit_clusters(table, settings=small).labels), "same file, same output"
+    assert clusters.fit_clusters(table).fitted_on == len(table[table["monetary"] > 0])

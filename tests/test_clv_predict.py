@@ -159,3 +159,22 @@ def test_every_clv_message_exists_in_both_languages():
     sources = [*(root / "clv").glob("*.py"), root / "dormant.py", root / "commands" / "clv.py"]
     used = {m for f in sources for m in re.findall(r'"(clv\.[a-z_.]+)"', f.read_text())}
     assert used and used <= ja
+
+
+def test_a_very_large_shop_is_fitted_on_a_stated_fixed_seed_sample_and_every_customer_scored():
+    orders = simulate_orders(3000, r=0.9, alpha=40, a=1.5, b=4, p=6, q=4, v=2500, seed=5)
+    base = Settings.default()
+    parts = {name: copy.deepcopy(dict(getattr(base, name))) for name in FILES}
+    parts["clv"]["fit"]["fit_sample"] = 1000
+    small = Settings(**parts)
+    fit = fit_clv(orders, settings=small)
+    again = fit_clv(orders.sample(frac=1, random_state=1), settings=small)
+    whole = fit_clv(orders)
+    out = fit.to_dict()
+    assert out["fitted_on"] == 1000 and out["customers"] == 3000 and "fitted_on" not in whole.to_dict()
+    assert out["bgnbd"] == fit_clv(orders, settings=small).to_dict()["bgnbd"], "same file, same fit"
+    assert out["bgnbd"] != whole.to_dict()["bgnbd"], "the sample really is a sample"
+    # parameters near the full fit's (3000 customers vs a third of them)
+    assert abs(out["bgnbd"]["a"] / whole.to_dict()["bgnbd"]["a"] - 1) < 0.5
+    assert again.fitted_on == 1000
+    assert len(fit.customer_values()) == 3000, "every customer scored with the sampled parameters"

@@ -265,6 +265,27 @@ def test_each_model_is_fitted_once_per_file_and_parameters():
     assert dict(analysis.fits) == {"dormant": 1, "clusters": 1}
 
 
+def test_models_refused_by_the_guard_rails_are_not_fitted_again_for_the_dormant_list(monkeypatch):
+    from engine import dormant
+    from engine.clv import predict
+
+    calls = []
+
+    def refuse(summary, **kwargs):
+        calls.append(len(summary.table))
+        raise predict.PredictionUnavailable("clv.unavailable.not_converged", model="BG/NBD")
+
+    monkeypatch.setattr(predict, "fit_models", refuse)
+    monkeypatch.setattr(dormant, "fit_models", refuse)
+    analysis = ShopAnalysis(ingest(*samples.generate("food_gift")))
+    result = analysis.dormant
+    assert analysis.clv_fit is None and len(calls) == 1
+    assert result.to_dict()["reason"] == "clv.unavailable.not_converged"
+    analysis.figures()
+    report_input(analysis, samples.sample_answers("food_gift"), "ja", lists="all")
+    assert len(calls) == 1
+
+
 def test_a_session_fits_each_model_once_across_every_page_and_the_report():
     at = AppTest.from_file(APP, default_timeout=180).run()
     next(b for b in at.button if b.label == t("ui.home.sample_button", "ja")).click().run()

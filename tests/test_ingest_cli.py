@@ -60,3 +60,17 @@ def test_several_files_at_once(tmp_path):
     # order 2 is in both files: counted once
     assert (out["orders"], out["customers"], out["revenue"]) == (3, 2, 2000)
     assert out["rows_in"] == 4 and out["rows_dropped"] == {"in_other_file": 1}
+
+
+def test_ingest_imports_no_model_libraries(tmp_path):
+    """`python -m engine ingest` loads only what reading needs: no scipy, no scikit-learn."""
+    path = tmp_path / "orders.csv"
+    path.write_bytes("注文番号,会員ID,受注日,金額\n1,A,2024/1/5,1000\n".encode("cp932"))
+    code = ("import sys, runpy; sys.argv = ['engine', 'ingest', sys.argv[1], '--json']\n"
+            "try:\n    runpy.run_module('engine', run_name='__main__')\nexcept SystemExit as e:\n"
+            "    assert not e.code, e.code\n"
+            "print(sorted(m for m in ('scipy', 'sklearn') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -143,6 +143,10 @@ def clusters_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
     else:
         st.caption(tr("analysis.clusters.k_chosen" if result.k_chosen_by == "silhouette"
                       else "analysis.clusters.k_user", k=result.k))
+        spending = int((table["monetary"] > 0).sum())
+        if result.fitted_on is not None and result.fitted_on < spending:
+            st.caption(tr("analysis.clusters.sampled", sample=f"{result.fitted_on:,}",
+                          customers=f"{spending:,}"))
         names = result.names(lang())
         points = pd.DataFrame({"recency": table["recency_days"].clip(lower=1),
                                "monetary": table["monetary"].clip(lower=1),

@@ -52,6 +52,7 @@ class ClusterResult:
     profile: pd.DataFrame | None = None     # one row per cluster, PROFILE_COLUMNS
     pipeline: Pipeline | None = None
     n_init: int | None = None               # KMeans starts searched
+    fitted_on: int | None = None            # customers the final KMeans was fitted on (sample)
 
     def names(self, lang: str = "ja") -> pd.Series:
         """customer_id -> cluster name in `lang`."""
@@ -141,11 +142,14 @@ def _fit_clusters(table: pd.DataFrame, k: int | None, seed: int, cfg: dict,
             return ClusterResult(ok=False, reason_key="analysis.clusters.bad_k",
                                  reason_params={"k": k, "max": n_distinct})
     pipe = _fit_pipeline(fit_on, k, seed, cfg, settings)
+    cap = int(cfg.get("final_fit_sample", 0) or 0)
+    fitted_on = min(len(fit_on), cap) if cap else len(fit_on)
     raw = pipe.predict(X)  # zero-spend customers join the nearest cluster
     centres = pipe.named_steps["kmeans"].cluster_centers_
     labels, profile = _profile(table, raw, centres, cfg)
     return ClusterResult(ok=True, k=k, k_chosen_by=chosen_by, silhouette=silhouette,
-                         labels=labels, profile=profile, pipeline=pipe, n_init=cfg["n_init"])
+                         labels=labels, profile=profile, pipeline=pipe, n_init=cfg["n_init"],
+                         fitted_on=fitted_on)
 
 
 def _sample(n: int, size: int, seed: int) -> np.ndarray:
@@ -165,7 +169,9 @@ def _fit_pipeline(fit_on: np.ndarray, k: int, seed: int, cfg: dict,
     best = KMeans(n_clusters=k, n_init=cfg["n_init"], random_state=seed).fit(
         Z[_sample(len(Z), cfg["silhouette_sample"], seed)])
     pipe.set_params(kmeans__init=best.cluster_centers_, kmeans__n_init=1)
-    pipe.named_steps["kmeans"].fit(Z)
+    cap = int(cfg.get("final_fit_sample", 0) or 0)
+    # very large shops: refined on a fixed-seed sample, every customer still assigned (predict)
+    pipe.named_steps["kmeans"].fit(Z[_sample(len(Z), cap, seed)] if cap and len(Z) > cap else Z)
     return pipe
 
 

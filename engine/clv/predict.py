@@ -51,6 +51,7 @@ class ClvFit:
     summary: CustomerSummary
     bgnbd: BetaGeoModel
     gamma_gamma: GammaGammaModel
+    fitted_on: int | None = None     # customers the parameters were fitted on, when a sample
 
     @property
     def time_unit(self) -> str:
@@ -84,6 +85,7 @@ class ClvFit:
             "repeat_customers": self.summary.n_repeat,
             "time_unit": self.summary.time_unit,
             "calibration_end": self.summary.calibration_end.date().isoformat(),
+            **({"fitted_on": self.fitted_on} if self.fitted_on is not None else {}),
         }
 
     def customer_values(self, horizon_months: float | None = None,
@@ -132,6 +134,14 @@ def fit_models(summary: CustomerSummary, *, penalizer: float = 0.0,
                settings: Settings | None = None) -> ClvFit:
     """Fit both models on a summary that passed `check_data`; refuse a non-converged fit."""
     tb = summary.table
+    fit_cfg = resolve(settings).clv["fit"]
+    cap = int(fit_cfg.get("fit_sample", 0) or 0)
+    fitted_on = None
+    if cap and len(tb) > cap:   # very large shops: parameters from a fixed-seed sample
+        rows = np.sort(np.random.default_rng(int(fit_cfg.get("sample_seed", 0))).choice(
+            len(tb), cap, replace=False))
+        tb = tb.iloc[rows]
+        fitted_on = cap
     bg = BetaGeoModel(penalizer=penalizer, settings=settings).fit(
         tb["frequency"], tb["recency"], tb["T"])
     if not bg.converged_:
@@ -140,7 +150,7 @@ def fit_models(summary: CustomerSummary, *, penalizer: float = 0.0,
                                                                      tb["monetary"])
     if not gg.converged_:
         raise PredictionUnavailable("clv.unavailable.not_converged", model="Gamma-Gamma")
-    return ClvFit(summary=summary, bgnbd=bg, gamma_gamma=gg)
+    return ClvFit(summary=summary, bgnbd=bg, gamma_gamma=gg, fitted_on=fitted_on)
 
 
 def fit_clv(orders: pd.DataFrame, *, calibration_end: object = None, time_unit: str = "auto",

@@ -10,7 +10,6 @@ import argparse
 import json
 from pathlib import Path
 
-from engine.clv import fit_clv
 from engine.errors import KarteError
 from engine.i18n import t
 
@@ -27,6 +26,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.clv import fit_clv   # scipy: imported only when this command runs
     from engine.commands._files import read_orders
 
     book = read_orders(args.file)

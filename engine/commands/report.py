@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import KarteError
-from engine.report.from_orders import LIST_CHOICES
 
+# the same choices as engine.report.from_orders (which imports pandas: not needed to parse)
+LIST_CHOICES = ("none", "dormant", "all")
 FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 
 

@@ -78,9 +78,11 @@ def _examples(frame: pd.DataFrame, code: np.ndarray, hidden: set[str],
 class _Fields:
     """The canonical fields of one file as `Col`s (raw columns encoded once, on demand)."""
 
-    def __init__(self, frame: pd.DataFrame, cols: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, frame: pd.DataFrame, cols: dict[str, tuple[str, ...]],
+                 encoded: dict[str, Col] | None = None) -> None:
         self.frame, self.cols, self.n = frame, cols, len(frame)
-        self._raw: dict[str, Col] = {}
+        # shared with the reader's codes (byte path) and across re-mappings: one encoding per column
+        self._raw: dict[str, Col] = encoded if encoded is not None else {}
 
     def raw(self, column: str) -> Col:
         if column not in self._raw:
@@ -179,11 +181,11 @@ def build(raw: RawTable, preset: Preset, *, salt: bytes = b"", progress: Progres
     if not any(f in cols for f in AMOUNT_FIELDS):
         raise IngestError("ingest.error.no_amount", columns=", ".join(map(str, frame.columns[:12])))
     _report(progress, "ingest.progress.cleaning", 0.3)
-    f = _Fields(frame, cols)
+    f = _Fields(frame, cols, dict(raw.columns))
     notices = list(preset.notices)
     if preset.totals == "auto" and "order_total" in cols and "order_id" in cols:
         cols = _settle_totals(f, cols, notices)
-        f = _Fields(frame, cols)
+        f = _Fields(frame, cols, f._raw)     # the columns already encoded are kept
 
     # ---- rows that are not data: blank, exact duplicates (cells compared without outer spaces)
     every = [f.raw(c) for c in frame.columns]

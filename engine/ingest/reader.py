@@ -28,6 +28,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from engine.errors import IngestError
+from engine.ingest import bytecsv
+from engine.ingest.columns import Col
 from engine.ingest.limits import Limits, default
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -52,6 +54,9 @@ class RawTable:
     malformed: int = 0                                   # rows that could not be split
     # where and how wide, never the cells: a misaligned row cannot be stripped of personal data
     malformed_examples: list[dict[str, int]] = field(default_factory=list)
+    # column -> its cells as dictionary codes (stripped), when the reader made them (the byte
+    # path does): the build reuses them instead of encoding the frame's columns again
+    columns: dict[str, Col] = field(default_factory=dict)
 
 
 def is_excel(data: bytes, filename: str) -> bool:
@@ -248,8 +253,42 @@ def _read_python(text: str, delimiter: str, names: list[str], skip: int,
     return frame, bad, examples
 
 
-def read_text(data: bytes, limits: Limits | None = None) -> RawTable:
+def _read_bytes(data: bytes, limits: Limits) -> RawTable | None:
+    """A CP932 / EUC-JP file split as bytes (engine.ingest.bytecsv), or None: read it as text.
+
+    What is decided before every cell is known to decode (the sniffing, the header, its width)
+    is decided on the decoded first MiB as the text path does; if it objects, the text path
+    reads the file, so a file with a bad byte further down gets exactly today's message.
+    """
+    planned = bytecsv.plan(data, _looks_like_euc)
+    if planned is None:
+        return None
+    encoding, head, encodings = planned
+    try:
+        check_text(head)
+        delimiter = sniff_delimiter(head)
+        names, header_index = _header(head, delimiter, limits)
+        if not names:
+            return None
+        limits.check_columns(len(names))
+    except IngestError:
+        return None
+    del head
+    skip = header_index + 1
+    try:
+        frame, cols = bytecsv.read(data, encodings, delimiter, names, skip, limits)
+    except bytecsv.Fallback:
+        return None
+    return RawTable(frame=frame, encoding=encoding, delimiter=delimiter, header_row=skip, columns=cols)
+
+
+def read_text(data: bytes, limits: Limits | None = None, *, as_bytes: bool = True) -> RawTable:
+    """The raw table of a text file; CP932 / EUC-JP split as bytes unless `as_bytes` is False."""
     limits = limits or default()
+    if as_bytes:
+        raw = _read_bytes(data, limits)
+        if raw is not None:
+            return raw
     text, encoding = decode(data)
     check_text(text)
     delimiter = sniff_delimiter(text)
@@ -516,7 +555,7 @@ def read_excel(data: bytes, sheet: str | None = None, *, fast: bool = True,
 def read(data: bytes, filename: str, sheet: str | None = None, limits: Limits | None = None) -> RawTable:
     """The raw table of an upload (CSV / TSV / TXT / XLSX), within `limits` (default: limits.toml)."""
     limits = limits or default()
-    if not data or not data.strip():
+    if not data or data.isspace():        # (no copy of the upload, unlike data.strip())
         raise IngestError("ingest.error.empty_file")
     if is_excel(data, filename):
         if data[:4] != b"PK\x03\x04":
