@@ -36,7 +36,8 @@ def assert_inert(page: Page, where: str) -> None:
         for i in range(found.count()))
 
 
-def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
+def test_markdown_and_html_bait_stays_text(page: Page, fresh_app_url: str):
+    app_url = fresh_app_url  # a server of its own: its saves do not shift other tests' ids
     # A file of an unknown layout: the bait is in its name and its headers.
     name = f"{IMAGE} {LINK} {TAG}.csv"
     headers = [LINK, IMAGE, TAG, DIRECTIVE]
@@ -76,7 +77,8 @@ def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
     # A hostile client name saved and opened again.
     page.goto(app_url)
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     wait_idle(page)
     field = page.locator(".st-key-save_client input")
     field.fill(f"{LINK}{IMAGE}"[:100])
@@ -99,7 +101,8 @@ def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
 def test_every_list_download_survives_twenty_rapid_clicks(page: Page, app_url: str):
     page.goto(app_url)
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     page.get_by_role("link", name=t("ui.nav.analysis", "ja")).click()
     expect(page.get_by_role("heading", name=t("analysis.title", "ja"))).to_be_visible(
         timeout=60000)
@@ -163,7 +166,8 @@ def test_a_second_browser_cannot_list_or_open_the_first_ones_diagnosis(browser: 
     first = browser.new_context(locale="ja-JP").new_page()
     first.goto(guarded_url)
     first.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(first.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(first.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     wait_idle(first)
     field = first.locator(".st-key-save_client input")
     field.fill(client)
@@ -174,7 +178,7 @@ def test_a_second_browser_cannot_list_or_open_the_first_ones_diagnosis(browser: 
     first.get_by_role("button", name=t("history.save", "ja")).click()
     wait_idle(first)
     codes = first.locator("[data-testid=stCode]")
-    expect(codes.nth(1)).to_be_visible()
+    expect(codes.nth(1)).to_be_visible(timeout=60000)
     link = codes.nth(1).inner_text().strip()
     code = codes.nth(0).inner_text().strip()
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", code) and link.endswith(f"/history?code={code}")
