@@ -91,7 +91,7 @@ async def session(browser, url: str, i: int, files: list[tuple[bytes, str]], mar
         data, name = files[i]
         await page.goto(f"{url}/data", timeout=120000)
         await page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
-            {"name": name, "mimeType": "text/csv", "buffer": data})
+            {"name": name, "mimeType": "text/csv", "buffer": data}, timeout=180000)
         loaded = page.get_by_text(t("ui.data.loaded", "ja", name=name).split("「")[0],
                                   exact=False).first
         await expect(loaded).to_be_visible(timeout=180000)
@@ -99,7 +99,7 @@ async def session(browser, url: str, i: int, files: list[tuple[bytes, str]], mar
         orders = f"{expected[i]:,}件"
         await expect(page.get_by_text(orders, exact=True)).to_be_visible(timeout=60000)
         await leaks("data")
-        await page.get_by_role("link", name=t("ui.nav.analysis", "ja")).click()
+        await page.locator("[data-testid=stSidebarNavLink][href$='/analysis']").click()
         await expect(page.get_by_role("heading", name=t("analysis.title", "ja"))).to_be_visible(
             timeout=180000)
         await idle()
@@ -119,7 +119,8 @@ async def session(browser, url: str, i: int, files: list[tuple[bytes, str]], mar
         await page.get_by_role("button", name=t("history.save", "ja")).click()
         await idle()
         await expect(page.locator("[data-testid=stCode]").first).to_be_visible(timeout=60000)
-        await page.get_by_role("link", name=t("ui.nav.history", "ja")).click()
+        # The sidebar link: a new page load would be a new session, without its saves.
+        await page.locator("[data-testid=stSidebarNavLink][href$='/history']").click()
         await idle()
         await leaks("history")
         if mine not in await page.content():

@@ -36,7 +36,8 @@ def assert_inert(page: Page, where: str) -> None:
         for i in range(found.count()))
 
 
-def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
+def test_markdown_and_html_bait_stays_text(page: Page, fresh_app_url: str):
+    app_url = fresh_app_url  # a server of its own: its saves do not shift other tests' ids
     # A file of an unknown layout: the bait is in its name and its headers.
     name = f"{IMAGE} {LINK} {TAG}.csv"
     headers = [LINK, IMAGE, TAG, DIRECTIVE]
@@ -76,7 +77,8 @@ def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
     # A hostile client name saved and opened again.
     page.goto(app_url)
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     wait_idle(page)
     field = page.locator(".st-key-save_client input")
     field.fill(f"{LINK}{IMAGE}"[:100])
@@ -99,7 +101,8 @@ def test_markdown_and_html_bait_stays_text(page: Page, app_url: str):
 def test_every_list_download_survives_twenty_rapid_clicks(page: Page, app_url: str):
     page.goto(app_url)
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     page.get_by_role("link", name=t("ui.nav.analysis", "ja")).click()
     expect(page.get_by_role("heading", name=t("analysis.title", "ja"))).to_be_visible(
         timeout=60000)
@@ -112,16 +115,26 @@ def test_every_list_download_survives_twenty_rapid_clicks(page: Page, app_url: s
     button = page.get_by_role("button", name=t("ui.analysis.download_csv", "ja"))
     expect(button).to_be_visible(timeout=60000)
     failures, sizes = [], []
-    for i in range(20):  # as fast as the browser takes them: no waiting for the app
-        try:
-            with page.expect_download(timeout=30000) as info:
-                button.click()
-        except Exception as exc:
-            raise AssertionError(f"click {i}: {bad}") from exc
+    silent = 0
+    for i in range(20):  # as fast as the button takes them (it is disabled while it fetches)
+        for attempt in range(2):
+            expect(button).to_be_enabled()
+            try:
+                with page.expect_download(timeout=20000) as info:
+                    button.click()
+                break
+            except Exception as exc:
+                # The app failing shows as an error response or the button's error text
+                # ("Deferred file ... not found"); Chromium now and then drops one download of
+                # a burst without either (its own limit): that click is tried once more.
+                errors = page.locator("[data-testid=stDownloadButtonError]").all_inner_texts()
+                if bad or errors or attempt:
+                    raise AssertionError(f"click {i}: {bad} {errors}") from exc
+                silent += 1
         failures.append(info.value.failure())
         sizes.append(len(open(info.value.path(), "rb").read()))
     assert failures == [None] * 20, failures
-    assert min(sizes) > 100
+    assert min(sizes) > 100 and bad == [] and silent <= 2
 
     page.get_by_role("tab", name=t("clv.dormant.title", "ja")).click()
     wait_idle(page)
@@ -129,6 +142,7 @@ def test_every_list_download_survives_twenty_rapid_clicks(page: Page, app_url: s
     expect(layer).to_be_visible(timeout=60000)
     failures = []
     for _ in range(20):
+        expect(layer).to_be_enabled()
         with page.expect_download(timeout=30000) as info:
             layer.click()
         failures.append(info.value.failure())
@@ -152,7 +166,8 @@ def test_a_second_browser_cannot_list_or_open_the_first_ones_diagnosis(browser: 
     first = browser.new_context(locale="ja-JP").new_page()
     first.goto(guarded_url)
     first.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
-    expect(first.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible()
+    expect(first.get_by_role("heading", name=t("ui.result.title", "ja"))).to_be_visible(
+        timeout=60000)
     wait_idle(first)
     field = first.locator(".st-key-save_client input")
     field.fill(client)
@@ -163,7 +178,7 @@ def test_a_second_browser_cannot_list_or_open_the_first_ones_diagnosis(browser: 
     first.get_by_role("button", name=t("history.save", "ja")).click()
     wait_idle(first)
     codes = first.locator("[data-testid=stCode]")
-    expect(codes.nth(1)).to_be_visible()
+    expect(codes.nth(1)).to_be_visible(timeout=60000)
     link = codes.nth(1).inner_text().strip()
     code = codes.nth(0).inner_text().strip()
     assert re.fullmatch(r"[A-Za-z0-9_-]{22,}", code) and link.endswith(f"/history?code={code}")

@@ -107,7 +107,11 @@ def test_uploads_are_parsed_in_memory_even_when_large() -> None:
         data = await upload.read()
         return rolled, data
 
-    rolled, data = asyncio.run(parse())
+    # A thread of its own: the browser tests may have an event loop running in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        rolled, data = pool.submit(asyncio.run, parse()).result()
     assert data == payload and rolled is False
 
 
