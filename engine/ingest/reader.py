@@ -39,6 +39,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SNIFF_CHARS = 1 << 20          # binary / delimiter checks look at the first MiB only
 _HEADER_SCAN_ROWS = 20          # Excel: the header is within the first rows of the sheet
 MALFORMED = "malformed_row"
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet[\s/>]")
 
 
 @dataclass
@@ -439,6 +440,10 @@ def _prescan(data: bytes, limits: Limits) -> None:
                 raise IngestError("ingest.error.bad_excel") from exc
             if info.filename == "xl/sharedStrings.xml" and count > limits.max_shared_strings:
                 raise IngestError("ingest.limit.shared_strings", limit=f"{limits.max_shared_strings:,}")
+            if info.filename == "xl/workbook.xml" and info.file_size <= limits.max_small_part_bytes:
+                # openpyxl sets up every sheet on opening: thousands take seconds
+                if len(_SHEET_TAG.findall(zf.read(info))) > limits.max_sheets:
+                    raise IngestError("ingest.limit.sheets", limit=f"{limits.max_sheets:,}")
 
 
 def _cap_setter(cap: list[int]) -> Callable[[int], None]:

@@ -36,9 +36,11 @@ BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48)
 _COLUMN = re.compile(r"[A-Z]{1,3}")
 _INT = re.compile(r"^-?\d+$")
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
-# a self-closing tag; quoted attribute values may hold ">" (and "/>"), never "<"
-_SELF_CLOSING = re.compile(rb"<[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*/>")
-_CHUNK = 1 << 16
+# a self-closing tag (a raw ">" inside an attribute value would end it early: Excel and openpyxl
+# write "&gt;" there, and a crafted one only hides nesting within the compression-ratio limit)
+_SELF_CLOSING = re.compile(rb"<[^<>]*/>")
+# 16 KiB, as iterparse asks: bigger chunks make ElementTree's event queue slow (measured 3x)
+_CHUNK = 1 << 14
 
 
 def is_date_format(code: str) -> bool:
@@ -122,7 +124,7 @@ class GuardedStream:
         if b"<!" in chunk:
             raise IngestError("ingest.error.bad_excel")
         opens = chunk.count(b"<") - 2 * chunk.count(b"</") - chunk.count(b"<?")
-        self.depth += opens - len(_SELF_CLOSING.findall(chunk))
+        self.depth += opens - (len(_SELF_CLOSING.findall(chunk)) if b"/>" in chunk else 0)
         if self.depth > self.limits.max_xml_depth:
             raise IngestError("ingest.limit.xml_depth", part=self.name, limit=f"{self.limits.max_xml_depth:,}")
 
@@ -264,18 +266,19 @@ class Workbook:
         if not text:
             return ""
         if self.date_styles and int(cell.get("s", "0")) in self.date_styles:
-            return self._date(text)
+            out = self._dates.get(text)
+            return self._date(text) if out is None else out
         if _INT.match(text):
             return text
         value = float(text)
         return str(int(value)) if value.is_integer() else repr(value)
 
     def rows(self, name: str) -> Iterator[tuple[int, list[str], int]]:
-        """The sheet's rows, sparse: (empty rows before this one, cells, widest column seen).
+        """The sheet's rows, sparse: (empty rows before this one, cells, beyond).
 
         Rows missing from the XML are only counted (the reader decides whether to make them,
-        as openpyxl would); cells right of `column_cap` are left out, the third value says how
-        far right the row went so the reader can refuse a header wider than its limit.
+        as openpyxl would); cells right of `column_cap` are left out, and `beyond` says how far
+        right a non-empty one was (0: none) so the reader can refuse a header that wide.
         """
         max_row = self.limits.max_row_number
         with self.zip.open(self.paths[name]) as raw:
@@ -295,12 +298,13 @@ class Workbook:
                         continue
                     ref = cell.get("r")
                     col = _column_index(ref) if ref else position
-                    if col >= cap:
-                        widest = max(widest, col + 1)
-                        continue
                     if col >= len(row):
+                        if col >= cap:          # right of what is kept: only note how far
+                            if self._value(cell).strip():
+                                widest = max(widest, col + 1)
+                            continue
                         row.extend([""] * (col + 1 - len(row)))
                     row[col] = self._value(cell)
                 el.clear()
-                yield gap, row, max(widest, len(row))
+                yield gap, row, widest
                 expected = number + 1
