@@ -74,6 +74,7 @@ async def session(browser, url: str, i: int, files: list[tuple[bytes, str]], mar
 
     mine, result = markers[i], {"errors": [], "leaks": set()}
     context = await browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(240000)  # 20 sessions on 2 cores: pages take their time
     page = await context.new_page()
 
     async def idle() -> None:
@@ -97,7 +98,7 @@ async def session(browser, url: str, i: int, files: list[tuple[bytes, str]], mar
         await expect(loaded).to_be_visible(timeout=180000)
         await idle()
         orders = f"{expected[i]:,}件"
-        await expect(page.get_by_text(orders, exact=True)).to_be_visible(timeout=60000)
+        await expect(page.get_by_text(orders, exact=True)).to_be_visible(timeout=240000)
         await leaks("data")
         await page.locator("[data-testid=stSidebarNavLink][href$='/analysis']").click()
         await expect(page.get_by_role("heading", name=t("analysis.title", "ja"))).to_be_visible(
