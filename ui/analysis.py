@@ -27,6 +27,9 @@ from ui import data
 from ui.state import answers
 
 ENTRIES = 4
+# A file's analysis is let go an hour after it was built, so a closed session's tables do not
+# stay for the server's lifetime (a session still working on it rebuilds it in seconds).
+TTL = "1h"
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,12 +38,12 @@ def settings() -> Settings:
     return Settings.load()
 
 
-@st.cache_resource(max_entries=ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=ENTRIES, ttl=TTL, show_spinner=False)
 def _base(key: tuple, settings_digest: str, _book: OrderBook, _settings: Settings) -> ShopAnalysis:
     return ShopAnalysis(_book, settings=_settings)
 
 
-@st.cache_resource(max_entries=ENTRIES, show_spinner=False)
+@st.cache_resource(max_entries=ENTRIES, ttl=TTL, show_spinner=False)
 def _customer_file(digest: str, name: str, _data: bytes) -> pd.DataFrame:
     from engine.analysis.relationship import read_customer_file
 

@@ -113,7 +113,7 @@ def _sample_file(shop_id: str) -> tuple[bytes, str]:
 
 
 # Large and read-only: one shared object per file instead of a pickled copy per call.
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)  # see ui.analysis.TTL
 def _read(src: Source, salt: bytes, _data: bytes,
           _progress: Callable[[str, float], None] | None = None,
           _extra: tuple[tuple[bytes, str], ...] = ()) -> OrderBook:
