@@ -30,7 +30,7 @@ from ingest_files import AMAZON_HEADER, table
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 SHOPS = samples.SHOPS  # cosmetics (Shopify), food_gift (EC-CUBE, CP932), apparel (楽天 RMS)
-INTERNAL_IDS = {"gap_kind", "threshold", "flag", "question", "answer_text", "data_text",
+INTERNAL_IDS = {"gap_kind", "threshold", "flag", "question", "answer_text", "data_text", "note",
                 "gap_text", "active_last_year", "id", "name_id", "kpi", "display"} | {
                     f"q{n}" for n in range(1, 11)}
 

@@ -56,6 +56,10 @@ def comparison(result: Diagnosis) -> None:
         return
     st.subheader(tr("plan.compare.title"))
     st.caption(tr("plan.compare.note"))
+    note = next((row.get("channel_note") for row in result.comparison
+                 if row.get("channel_note")), "")
+    if note:  # a mall file is shown beside own-site answers, never scored as them
+        st.info(note, icon=":material/storefront:")
     for row in result.comparison:
         if row["flag"]:
             st.warning(f"**{row['label']}** — {row['message']}: {tr('plan.compare.answer')} "

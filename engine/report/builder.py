@@ -27,7 +27,9 @@ def comparison_table(rows: list[Mapping[str, Any]] | None) -> list[dict[str, Any
     if not rows:
         return None
     return [{"label": row["label"], "answer": row["answer_text"], "data": row["data_text"],
-             "gap": row["gap_text"], "note": row["message"]} for row in rows]
+             "gap": row["gap_text"],
+             "note": " ".join(filter(None, (row["message"], row.get("channel_note", ""))))}
+            for row in rows]
 
 
 def plan_actions(plan: list) -> list[dict[str, Any]]:
