@@ -115,7 +115,7 @@ def contacts(files: list[tuple[bytes, str]], *, format: str | None = None,
     for the same book (the same secret gives the same keys). Columns: those of CONTACT_FIELDS
     found in the files, as text ("" when a customer's cell is empty). A customer's row is the
     one of `last_orders[key]` (the order id of the customer's latest order) when present, else
-    the customer's last row in the files.
+    the customer's last row in the files. A column empty for every customer is left out.
     """
     rows = [_one_file(data, name, format=format, sheet=sheet, mapping=mapping, salt=salt)
             for data, name in files]
@@ -133,8 +133,9 @@ def contacts(files: list[tuple[bytes, str]], *, format: str | None = None,
     ranked = ranked.sort_values(["_latest", "_pos"], ascending=[False, False], kind="stable")
     first_latest = ranked[ranked["_latest"]].sort_values("_pos").drop_duplicates("customer_id")
     rest = ranked[~ranked["customer_id"].isin(first_latest["customer_id"])].drop_duplicates("customer_id")
-    picked = pd.concat([first_latest, rest])
-    return picked.set_index("customer_id")[fields].sort_index()
+    picked = pd.concat([first_latest, rest]).set_index("customer_id")[fields].sort_index()
+    # a column empty for everybody (楽天's masked e-mails) is no contact data: left out
+    return picked[[f for f in fields if (picked[f] != "").any()]]
 
 
 __all__ = ["contacts", "CONTACT_FIELDS"]
