@@ -168,7 +168,7 @@ def dormant_list(analysis: Any, layer: str | None = None, *, lang: str = "ja",
     return _headers(frame, lang, kind, prefix="clv.dormant.columns")
 
 
-def _sheet_name(text: str, taken: set[str]) -> str:
+def sheet_name(text: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name (≤31 characters, none of []:*?/\\)."""
     base = _SHEET_FORBIDDEN.sub("・", text)[:EXCEL_SHEET_MAX] or "-"
     name, n = base, 2
@@ -186,7 +186,7 @@ def workbook(analysis: Any, *, lang: str = "ja", contacts: pd.DataFrame | None =
     everyone = shop_list(analysis, lang=lang, contacts=contacts)
     id_col = id_header(key_kind(analysis.book), lang)
     taken: set[str] = set()
-    sheets = {_sheet_name(t("lists.sheet.all", lang), taken): everyone}
+    sheets = {sheet_name(t("lists.sheet.all", lang), taken): everyone}
     scores = scores_of(analysis, lang)
     for column, labels in _labellers(lang).items():
         present = set(scores[column].dropna())
@@ -195,12 +195,12 @@ def workbook(analysis: Any, *, lang: str = "ja", contacts: pd.DataFrame | None =
                 continue
             ids = scores[column].index[scores[column] == value]
             part = everyone[everyone[id_col].isin(ids)].reset_index(drop=True)
-            sheets[_sheet_name(f"{t(f'lists.sheet.{column}', lang)}-{label}", taken)] = part
+            sheets[sheet_name(f"{t(f'lists.sheet.{column}', lang)}-{label}", taken)] = part
     dormant = analysis.dormant
     for row in dormant.layers.to_dict("records"):
         if row["customers"]:
             label = row.get(f"label_{lang}") or row["label_ja"]
-            sheets[_sheet_name(f"{t('lists.sheet.dormant', lang)}-{label}", taken)] = \
+            sheets[sheet_name(f"{t('lists.sheet.dormant', lang)}-{label}", taken)] = \
                 dormant_list(analysis, row["layer"], lang=lang, contacts=contacts)
     return sheets
 
