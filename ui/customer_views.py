@@ -49,6 +49,9 @@ def headline(analysis: ShopAnalysis) -> None:
     """Customers, repeat rate, F2 within 90 days and active customers: engine.figures, the
     same names, values and units as the result page, the report and the command line."""
     values = analysis.figures()
+    n, least = len(analysis.customers), int(analysis.settings.segments["small_data"]["min_customers"])
+    if n < least:
+        st.warning(tr("analysis.too_few_customers", n=f"{n:,}", min=least))
     for column, key in zip(st.columns(len(HEADLINE)), HEADLINE):
         spec = shop_figures.FIGURES[key]
         column.metric(tr(spec.label), shop_figures.display(key, values.get(key), lang()),
@@ -116,14 +119,28 @@ def rfm_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
                 else tr("analysis.rfm.unchanged"))
         if len(moved):
             with st.expander(tr("ui.analysis.who_moved")):
-                labels = rfm.segment_labels(lang())
-                st.dataframe(moved.replace(labels).head(500))
+                st.dataframe(_moves_table(analysis, moved.head(500)), hide_index=True)
     labels = rfm.segment_labels(lang())
     counts = rfm.segment_counts(analysis.rfm)
     seg = pd.DataFrame({"segment": [labels[s] for s in counts], "customers": list(counts.values())})
     st.altair_chart(charts.bars(seg, "segment", "customers", x_title=tr("analysis.columns.segment"),
                                 y_title=tr("ui.analysis.customers")), width="stretch")
     return analysis
+
+
+def _moves_table(analysis: ShopAnalysis, moved: pd.DataFrame) -> pd.DataFrame:
+    """Who moved, under the user's words: the key under its platform name, segment labels,
+    "R（前）" / "R（後）" for the scores before and after."""
+    labels = rfm.segment_labels(lang())
+    out = moved.reset_index()
+    out["from_segment"] = out["from_segment"].map(lambda v: labels.get(v, v))
+    out["to_segment"] = out["to_segment"].map(lambda v: labels.get(v, v))
+    names = {"customer_id": lists.id_header(lists.key_kind(analysis.book), lang()),
+             "from_segment": tr("ui.analysis.moved_from"), "to_segment": tr("ui.analysis.moved_to")}
+    for score in ("R", "F", "M"):
+        names[f"{score}_old"] = tr("ui.analysis.score_before", score=score)
+        names[f"{score}_new"] = tr("ui.analysis.score_after", score=score)
+    return out.rename(columns=names)
 
 
 def clusters_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
@@ -257,9 +274,12 @@ def retention_section(figures: dict) -> None:
     f2 = figures["f2"]
     st.markdown(f"**{tr('ui.analysis.f2_title')}**")
     f2_frame = pd.DataFrame({"window": [tr("ui.analysis.within_days", n=w) for w in f2.index],
-                             "rate": f2["rate"].to_numpy() * 100})
-    st.altair_chart(charts.bars(f2_frame, "window", "rate", x_title=tr("ui.analysis.f2_title"),
-                                y_title="%", fmt=".1f"), width="stretch")
+                             "rate": f2["rate"].to_numpy() * 100}).dropna()
+    if f2_frame.empty:   # never a "nan%" bar: no customer's first order is old enough yet
+        st.info(tr("analysis.f2_none"))
+    else:
+        st.altair_chart(charts.bars(f2_frame, "window", "rate", x_title=tr("ui.analysis.f2_title"),
+                                    y_title="%", fmt=".1f"), width="stretch")
     st.caption(tr("ui.analysis.f2_denominator"))
     st.markdown(f"**{tr('ui.analysis.active_title')}**")
     months = figures["active"]
