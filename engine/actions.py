@@ -100,7 +100,7 @@ def _why_part(cond: Mapping[str, Any], ctx: Context, lang: str,
     op = cond["op"]
     if "question" in cond:
         question = question_map(settings=settings)[cond["question"]]
-        label = question.short(lang)
+        label = question.short(lang, ctx.answers)
         if op in ("has", "lacks"):
             return t(f"diagnosis.why.{op}", lang, label=label,
                      item=question.choice_label(cond["value"], lang))

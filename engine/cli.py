@@ -25,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("ja", "en"), default="en",
                         help="language of messages and labels (default: en)")
     parser.add_argument("--salt", default=None,
-                        help="secret for customer keys made from name + phone, to keep them "
-                             "the same across runs (default: $KARTE_SALT, else random per run)")
+                        help="secret for customer keys made from name + phone (default: $KARTE_SALT, "
+                             "else the installation's secret: data/secret.key or $KARTE_SECRET)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         try:

@@ -250,9 +250,9 @@ def _answer_value(check: Mapping[str, Any], answers: Mapping[str, Any],
     return answer_kpis.get(check["answer_kpi"])
 
 
-def _label(check: Mapping[str, Any], lang: str) -> str:
-    if check.get("question"):
-        return question_map()[check["question"]].short(lang)
+def _label(check: Mapping[str, Any], lang: str, answers: Mapping[str, Any] | None = None) -> str:
+    if check.get("question"):   # a mall-only shop reads its own wording (questions.toml)
+        return question_map()[check["question"]].short(lang, answers)
     return t(f"diagnosis.kpi.{check['answer_kpi']}.label", lang)
 
 
@@ -297,7 +297,7 @@ def compare(answers: Mapping[str, Any], kpis: Mapping[str, Any],
         else:
             gap_text = f"{gap * 100:+.1f}%"
         rows.append({
-            "id": check["id"], "question": check.get("question"), "label": _label(check, lang),
+            "id": check["id"], "question": check.get("question"), "label": _label(check, lang, answers),
             "answer": answer, "data": data,
             "answer_text": _text(check, answer, lang), "data_text": _text(check, data, lang),
             "gap": gap, "gap_kind": kind, "gap_text": gap_text, "threshold": threshold,

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Mapping
 
 from engine.config import localized
 from engine.errors import AnswerError
@@ -65,19 +65,28 @@ class Question:
     areas: tuple[str, ...]
     step: str
     texts: tuple[tuple[str, str], ...] = ()  # (field_lang, text) pairs: label_ja, help_en, ...
+    variant_by: str | None = None   # the question whose answer picks label_<choice>_ja … texts
 
-    def _text(self, field: str, lang: str) -> str:
-        return localized(dict(self.texts), field, lang)
+    def _text(self, field: str, lang: str, answers: Mapping[str, Any] | None = None) -> str:
+        """The text of `field`; its variant for the answer of `variant_by` when it has one
+        (e.g. label_mall_only_ja for a mall-only shop, questions.toml)."""
+        texts = dict(self.texts)
+        choice = (answers or {}).get(self.variant_by) if self.variant_by else None
+        if choice:
+            variant = localized(texts, f"{field}_{choice}", lang)
+            if variant:
+                return variant
+        return localized(texts, field, lang)
 
-    def label(self, lang: str = "ja") -> str:
-        return self._text("label", lang)
+    def label(self, lang: str = "ja", answers: Mapping[str, Any] | None = None) -> str:
+        return self._text("label", lang, answers)
 
-    def help(self, lang: str = "ja") -> str:
-        return self._text("help", lang)
+    def help(self, lang: str = "ja", answers: Mapping[str, Any] | None = None) -> str:
+        return self._text("help", lang, answers)
 
-    def short(self, lang: str = "ja") -> str:
+    def short(self, lang: str = "ja", answers: Mapping[str, Any] | None = None) -> str:
         """A short name for reasons and plan lines (falls back to the label)."""
-        return self._text("short", lang) or self.label(lang)
+        return self._text("short", lang, answers) or self.label(lang, answers)
 
     def choice_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.choices)
@@ -105,20 +114,21 @@ class Step:
         return localized({"title_ja": self.title_ja, "title_en": self.title_en}, "title", lang)
 
 
-def _question(row: dict[str, Any]) -> Question:
+def _question(row: dict[str, Any], variant_by: str | None = None) -> Question:
     prefixes = ("label_", "help_", "short_")
     texts = tuple(sorted((k, v) for k, v in row.items() if k.startswith(prefixes)))
     choices = tuple(Choice(c["id"], c["label_ja"], c["label_en"]) for c in row.get("choices", []))
     return Question(
         id=row["id"], type=row["type"], unit=row.get("unit"), min=row.get("min"),
         max=row.get("max"), choices=choices, areas=tuple(row.get("areas", [])),
-        step=row["step"], texts=texts,
+        step=row["step"], texts=texts, variant_by=variant_by,
     )
 
 
 @lru_cache(maxsize=8)
 def _questions_of(settings: Settings) -> tuple[Question, ...]:
-    return tuple(_question(row) for row in settings.questions["questions"])
+    variant_by = settings.questions.get("variant_by")
+    return tuple(_question(row, variant_by) for row in settings.questions["questions"])
 
 
 def _questions(settings: Settings | None = None) -> tuple[Question, ...]:

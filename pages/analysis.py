@@ -41,10 +41,12 @@ st.caption(tr("analysis.customers_counted", as_of=analysis.as_of.date(), n=f"{le
            + (" " + tr("analysis.guests_excluded", n=f"{guests:,}") if guests else ""))
 views.headline(analysis)
 
+# "make lists" from the data page opens the lists tab
+open_lists = st.session_state.pop("open_lists_tab", False)
 tab_rfm, tab_clusters, tab_cpm, tab_ranks, tab_retention, tab_dormant, tab_lists = st.tabs([
     tr("ui.analysis.tab_rfm"), tr("ui.analysis.tab_clusters"), tr("ui.analysis.tab_cpm"),
     tr("ui.analysis.tab_ranks"), tr("ui.analysis.tab_retention"), tr("clv.dormant.title"),
-    tr("ui.analysis.tab_lists")])
+    tr("ui.analysis.tab_lists")], default=tr("ui.analysis.tab_lists") if open_lists else None)
 
 with tab_rfm:
     analysis = views.rfm_section(analysis, key)
@@ -57,6 +59,6 @@ with tab_ranks:
 with tab_retention:
     views.retention_section(analysis.retention)
 with tab_dormant:
-    views.dormant_section(analysis)
+    views.dormant_section(analysis, key)
 with tab_lists:
-    views.lists_section(analysis)
+    views.lists_section(analysis, key)

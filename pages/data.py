@@ -66,3 +66,4 @@ except IngestError as exc:
     st.stop()
 
 views.summary_section(book, presets)
+views.next_steps(book)

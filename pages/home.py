@@ -24,6 +24,12 @@ if start_col.button(tr("ui.home.resume" if started else "ui.home.start"), type="
 if started and result_col.button(tr("ui.home.see_result"), width="stretch"):
     st.switch_page("pages/result.py")
 
+with st.container(border=True):   # "just segment my file": upload, then the lists
+    st.markdown(f"**{tr('ui.home.lists_title')}**")
+    st.caption(tr("ui.home.lists_body"))
+    if st.button(tr("ui.home.lists_button"), icon=":material/upload_file:", key="home_lists"):
+        st.switch_page("pages/data.py")
+
 with st.container(border=True):
     st.markdown(f"**{tr('ui.home.sample_title')}**")
     st.caption(tr("ui.home.sample_body"))

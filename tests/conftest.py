@@ -14,6 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+# In-process tests key name + phone hashes with a fixed secret instead of writing data/secret.key
+# into the work tree; servers started here make their own in their data folder.
+os.environ.setdefault("KARTE_SECRET", "test-installation-secret")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic",
                  "--no-first-run"]
@@ -31,7 +34,7 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None):
     port = _free_port()
     env = {**os.environ, "KARTE_DATA_DIR": str(data_dir)}
     for name in ("KARTE_DATABASE_URL", "KARTE_CONSULTANT_PASSPHRASE",
-                 "KARTE_CONSULTANT_PASSPHRASE_HASH"):
+                 "KARTE_CONSULTANT_PASSPHRASE_HASH", "KARTE_SECRET"):
         env.pop(name, None)
     env.update(extra_env or {})
     proc = subprocess.Popen(

@@ -190,3 +190,10 @@ def test_scorer_is_deterministic_and_fit_transform_equals_score():
     a = rfm.RFMScorer().fit_transform(table)
     b = rfm.score(table, rfm.default_thresholds(table))
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_threshold_message_names_the_dimension_in_the_readers_language():
+    with pytest.raises(KarteError) as err:
+        rfm.RFMThresholds((30, 90, 180, 365), (4, 3, 2, 1), (1, 2, 3, 4))
+    assert "購入回数" in err.value.message("ja") and "frequency" not in err.value.message("ja")
+    assert "Orders" in err.value.message("en")

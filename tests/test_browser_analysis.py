@@ -6,12 +6,16 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine import samples
+from engine.analysis import lists
 from engine.i18n import t
+from engine.ingest import ingest
 
 pytestmark = pytest.mark.browser
 
 
 def test_sample_shop_clusters_and_list_download(page: Page, app_url: str, tmp_path):
+    book = ingest(*samples.generate(samples.SHOPS[0]))   # the data page's first sample shop
     page.goto(f"{app_url}/data")
     page.get_by_role("button", name=t("ui.home.sample_button", "ja")).click()
     expect(page.get_by_text(t("ui.data.rows_title", "ja"))).to_be_visible(timeout=60000)
@@ -33,6 +37,7 @@ def test_sample_shop_clusters_and_list_download(page: Page, app_url: str, tmp_pa
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens it in Japanese
     header, *rows = raw.decode("utf-8-sig").splitlines()
-    assert t("analysis.columns.customer_id", "ja") in header
+    assert header.split(",")[:2] == [lists.id_header(lists.key_kind(book), "ja"),
+                                     t("analysis.columns.last_order_id", "ja")]
     assert rows, "the chosen group has customers"
     assert not any(r.startswith(("=", "+", "-", "@")) for r in rows)

@@ -219,7 +219,7 @@ def test_edited_plan_assumptions_reach_the_saved_diagnosis_and_the_report(tmp_pa
         st.session_state["report"] = saving.session_report("ja")()
 
     again = AppTest.from_function(script, default_timeout=180)
-    for key in ("source", "source_bytes", "salt", "answers", "analysis_inputs"):
+    for key in ("source", "source_bytes", "answers", "analysis_inputs"):   # keys: the installation's secret
         again.session_state[key] = at.session_state[key]
     again.run()
     assert not again.exception
@@ -295,7 +295,9 @@ def test_a_session_fits_each_model_once_across_every_page_and_the_report():
         assert not at.exception, page
     from ui import analysis as cached
 
-    key = (at.session_state["source"], at.session_state["salt"])  # ui.data.book_key()
+    from engine.ingest.keys import run_salt
+
+    key = (at.session_state["source"], run_salt())  # ui.data.book_key(): the installation's secret
     base = cached._base(key, cached.settings().digest, None, None)
     assert dict(base.fits) == {"dormant": 1, "clusters": 1}
 

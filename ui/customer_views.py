@@ -18,7 +18,7 @@ from engine.exporting import csv_bytes, xlsx_bytes
 from engine.i18n import t
 from engine.shop import ShopAnalysis
 from ui import analysis as cached
-from ui import charts
+from ui import charts, contact_list
 from ui.format import number_columns, today
 from ui.state import lang
 from ui.text import error_text, tr, tr_md
@@ -49,6 +49,9 @@ def headline(analysis: ShopAnalysis) -> None:
     """Customers, repeat rate, F2 within 90 days and active customers: engine.figures, the
     same names, values and units as the result page, the report and the command line."""
     values = analysis.figures()
+    n, least = len(analysis.customers), int(analysis.settings.segments["small_data"]["min_customers"])
+    if n < least:
+        st.warning(tr("analysis.too_few_customers", n=f"{n:,}", min=least))
     for column, key in zip(st.columns(len(HEADLINE)), HEADLINE):
         spec = shop_figures.FIGURES[key]
         column.metric(tr(spec.label), shop_figures.display(key, values.get(key), lang()),
@@ -116,14 +119,28 @@ def rfm_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
                 else tr("analysis.rfm.unchanged"))
         if len(moved):
             with st.expander(tr("ui.analysis.who_moved")):
-                labels = rfm.segment_labels(lang())
-                st.dataframe(moved.replace(labels).head(500))
+                st.dataframe(_moves_table(analysis, moved.head(500)), hide_index=True)
     labels = rfm.segment_labels(lang())
     counts = rfm.segment_counts(analysis.rfm)
     seg = pd.DataFrame({"segment": [labels[s] for s in counts], "customers": list(counts.values())})
     st.altair_chart(charts.bars(seg, "segment", "customers", x_title=tr("analysis.columns.segment"),
                                 y_title=tr("ui.analysis.customers")), width="stretch")
     return analysis
+
+
+def _moves_table(analysis: ShopAnalysis, moved: pd.DataFrame) -> pd.DataFrame:
+    """Who moved, under the user's words: the key under its platform name, segment labels,
+    "R（前）" / "R（後）" for the scores before and after."""
+    labels = rfm.segment_labels(lang())
+    out = moved.reset_index()
+    out["from_segment"] = out["from_segment"].map(lambda v: labels.get(v, v))
+    out["to_segment"] = out["to_segment"].map(lambda v: labels.get(v, v))
+    names = {"customer_id": lists.id_header(lists.key_kind(analysis.book), lang()),
+             "from_segment": tr("ui.analysis.moved_from"), "to_segment": tr("ui.analysis.moved_to")}
+    for score in ("R", "F", "M"):
+        names[f"{score}_old"] = tr("ui.analysis.score_before", score=score)
+        names[f"{score}_new"] = tr("ui.analysis.score_after", score=score)
+    return out.rename(columns=names)
 
 
 def clusters_section(analysis: ShopAnalysis, key: tuple) -> ShopAnalysis:
@@ -261,9 +278,12 @@ def retention_section(figures: dict) -> None:
     f2 = figures["f2"]
     st.markdown(f"**{tr('ui.analysis.f2_title')}**")
     f2_frame = pd.DataFrame({"window": [tr("ui.analysis.within_days", n=w) for w in f2.index],
-                             "rate": f2["rate"].to_numpy() * 100})
-    st.altair_chart(charts.bars(f2_frame, "window", "rate", x_title=tr("ui.analysis.f2_title"),
-                                y_title="%", fmt=".1f"), width="stretch")
+                             "rate": f2["rate"].to_numpy() * 100}).dropna()
+    if f2_frame.empty:   # never a "nan%" bar: no customer's first order is old enough yet
+        st.info(tr("analysis.f2_none"))
+    else:
+        st.altair_chart(charts.bars(f2_frame, "window", "rate", x_title=tr("ui.analysis.f2_title"),
+                                    y_title="%", fmt=".1f"), width="stretch")
     st.caption(tr("ui.analysis.f2_denominator"))
     st.markdown(f"**{tr('ui.analysis.active_title')}**")
     months = figures["active"]
@@ -305,8 +325,12 @@ def retention_section(figures: dict) -> None:
                 _share_table(frame, tr(f"ui.analysis.{index_label}"))
 
 
-def dormant_section(analysis: ShopAnalysis) -> None:
-    """優良休眠客: layers, revenue at stake, downloads per layer."""
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def dormant_section(analysis: ShopAnalysis, key: tuple) -> None:
+    """優良休眠客: layers, revenue at stake, downloads per layer (Japanese headers and layer
+    names, the shop's identifiers, the contact columns when the lists tab's box is ticked)."""
     dormant = analysis.dormant
     st.caption(f'{tr("ui.analysis.dormant_explain")} {dormant_definition(lang())}')
     st.caption(dormant.note(lang()) + (" " + tr("clv.time_unit_label",
@@ -314,42 +338,58 @@ def dormant_section(analysis: ShopAnalysis) -> None:
                                        if dormant.time_unit else ""))
     if dormant.customers.empty:
         st.info(tr("clv.dormant.none"))
-    else:
-        layer_frame = pd.DataFrame({
-            tr("clv.dormant.columns.layer"): dormant.layers[f"label_{lang()}"],
-            tr("ui.analysis.customers"): dormant.layers["customers"],
-            tr("ui.analysis.revenue_at_stake"): dormant.layers["revenue_at_stake"].round(0),
-            tr("ui.analysis.past_revenue"): dormant.layers["past_revenue"].round(0)})
-        st.dataframe(layer_frame, hide_index=True, column_config=number_columns(
-            layer_frame, yen=(tr("ui.analysis.revenue_at_stake"), tr("ui.analysis.past_revenue"))))
-        layer_cols = st.columns(len(dormant.layers) + 1)
-        for col, row in zip(layer_cols, dormant.layers.itertuples(index=False)):
-            col.download_button(tr("ui.analysis.download_layer", layer=getattr(row, f"label_{lang()}")),
-                                lambda layer=row.layer: dormant.csv(layer),
-                                file_name=f"karte_dormant_{row.layer}.csv", mime="text/csv",
-                                icon=":material/download:", key=f"dl_dormant_{row.layer}",
-                                on_click="ignore")
-        layer_cols[-1].download_button(
-            tr("ui.analysis.download_xlsx"), lambda: dormant.xlsx(lang()),
-            file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
-            on_click="ignore",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        top = dormant.customers.head(100).rename(columns=lambda c: tr(f"clv.dormant.columns.{c}"))
-        st.dataframe(top, hide_index=True, column_config=number_columns(
-            top, yen=tuple(tr(f"clv.dormant.columns.{c}") for c in
-                           ("monetary", "expected_value", "recoverable_value")),
-            percent=(tr("clv.dormant.columns.p_alive"),)))
+        return
+    label = f"label_{lang()}"
+    layer_frame = pd.DataFrame({
+        tr("clv.dormant.columns.layer"): dormant.layers[label],
+        tr("ui.analysis.customers"): dormant.layers["customers"],
+        tr("ui.analysis.revenue_at_stake"): dormant.layers["revenue_at_stake"].round(0),
+        tr("ui.analysis.past_revenue"): dormant.layers["past_revenue"].round(0)})
+    st.dataframe(layer_frame, hide_index=True, column_config=number_columns(
+        layer_frame, yen=(tr("ui.analysis.revenue_at_stake"), tr("ui.analysis.past_revenue"))))
+    found = contact_list.session_contacts(analysis) if _opted_in(key) else None
+    contact_list.contact_note(found)
+    day = today()
+    dormant_word = tr("lists.sheet.dormant")
+    layer_cols = st.columns(len(dormant.layers) + 1)
+    for col, row in zip(layer_cols, dormant.layers.itertuples(index=False)):
+        name = getattr(row, label)
+        col.download_button(tr("ui.analysis.download_layer", layer=name),
+                            lambda layer=row.layer: csv_bytes(lists.dormant_list(
+                                analysis, layer, lang=lang(), contacts=found)),
+                            file_name=lists.file_name(dormant_word, name, date=day, suffix="csv"),
+                            mime="text/csv", icon=":material/download:",
+                            key=f"dl_dormant_{row.layer}", on_click="ignore")
+
+    def dormant_workbook() -> bytes:
+        taken: set[str] = set()
+        sheets = {lists.sheet_name(tr("lists.sheet.all"), taken):
+                  lists.dormant_list(analysis, lang=lang(), contacts=found)}
+        for row in dormant.layers.itertuples(index=False):
+            sheets[lists.sheet_name(getattr(row, label), taken)] = lists.dormant_list(
+                analysis, row.layer, lang=lang(), contacts=found)
+        return xlsx_bytes(sheets)
+
+    layer_cols[-1].download_button(
+        tr("ui.analysis.download_xlsx"), dormant_workbook,
+        file_name=lists.file_name(dormant_word, date=day, suffix="xlsx"),
+        icon=":material/download:", key="dl_dormant_xlsx", on_click="ignore", mime=XLSX_MIME)
+    shown = lists.dormant_list(analysis, lang=lang(), contacts=found).head(100)
+    st.dataframe(shown, hide_index=True, column_config=number_columns(
+        shown, yen=tuple(tr(f"clv.dormant.columns.{c}") for c in
+                         ("monetary", "expected_value", "recoverable_value")),
+        percent=(tr("clv.dormant.columns.p_alive"),)))
 
 
-def lists_section(analysis: ShopAnalysis) -> None:
-    """A customer list of any segment, cluster or rank as CSV and Excel."""
-    table, scored, result = analysis.customers, analysis.rfm, analysis.clusters
-    cpm_seg, ranked = analysis.cpm, analysis.ranks
+def _opted_in(key: tuple) -> bool:
+    return bool(st.session_state.get(cached.widget_key(key, "contacts_opt_in")))
+
+
+def lists_section(analysis: ShopAnalysis, key: tuple) -> None:
+    """A customer list of any segment, cluster or rank, and every segment in one workbook, as
+    CSV and Excel; the contact columns on opt-in."""
+    result = analysis.clusters
     st.caption(tr("ui.analysis.lists_help"))
-    scores = {"R": scored["R"], "F": scored["F"], "M": scored["M"], "segment": scored["segment"],
-              "cpm": cpm_seg, "rank": ranked.ranks["rank"]}
-    if result.ok:
-        scores["cluster"] = result.names(lang())
     kinds_of_list = {"segment": rfm.segment_labels(lang()), "cpm": cpm.segment_labels(lang()),
                      "rank": ranks.rank_labels(lang())}
     if result.ok:
@@ -358,19 +398,30 @@ def lists_section(analysis: ShopAnalysis) -> None:
                              format_func=lambda k, lg=lang(): t(f"analysis.columns.{k}", lg))
     options = kinds_of_list[list_kind]
     chosen = st.selectbox(tr("ui.analysis.list_value"), list(options), format_func=options.get)
-    chosen_list = lists.customer_list(table, scores, {list_kind: chosen}, lang=lang())
+    found = contact_list.session_contacts(analysis) if contact_list.opt_in(key) else None
+    contact_list.contact_note(found)
+    chosen_list = lists.shop_list(analysis, {list_kind: chosen}, lang=lang(), contacts=found)
     st.caption(tr("ui.analysis.list_count", n=f"{len(chosen_list):,}"))
     st.dataframe(chosen_list.head(200), hide_index=True, column_config=number_columns(
         chosen_list, yen=(tr("analysis.columns.monetary"),)))
-    stem = f"karte_{list_kind}_{chosen}_{today():%Y%m%d}"
-    d1, d2 = st.columns(2)
+    day = today()
+    kind_word = t(f"analysis.columns.{list_kind}", lang())
+    d1, d2, d3 = st.columns(3)
     # Files are built only when a button is clicked, so moving a slider stays fast. No rerun on
     # click (on_click="ignore"): a rerun re-registers the file and the browser's request for the
     # old one failed ("Deferred file ... not found").
     d1.download_button(tr("ui.analysis.download_csv"), lambda: csv_bytes(chosen_list),
-                       file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:",
+                       file_name=lists.file_name(kind_word, options[chosen], date=day, suffix="csv"),
+                       mime="text/csv", icon=":material/download:",
                        on_click="ignore", key="dl_list_csv")
-    d2.download_button(tr("ui.analysis.download_xlsx"), lambda: xlsx_bytes({"list": chosen_list}),
-                       file_name=f"{stem}.xlsx", icon=":material/download:", on_click="ignore",
-                       key="dl_list_xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    d2.download_button(tr("ui.analysis.download_xlsx"),
+                       lambda: xlsx_bytes({lists.sheet_name(options[chosen], set()): chosen_list}),
+                       file_name=lists.file_name(kind_word, options[chosen], date=day, suffix="xlsx"),
+                       icon=":material/download:", on_click="ignore", key="dl_list_xlsx",
+                       mime=XLSX_MIME)
+    d3.download_button(tr("ui.lists.download_all"),
+                       lambda: xlsx_bytes(lists.workbook(analysis, lang=lang(), contacts=found)),
+                       file_name=lists.file_name(tr("ui.lists.all_segments"), date=day,
+                                                 suffix="xlsx"),
+                       icon=":material/download:", on_click="ignore", key="dl_list_all",
+                       mime=XLSX_MIME)

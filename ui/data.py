@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -40,10 +39,11 @@ def mappings_dir() -> Path:
 
 
 def session_salt() -> bytes:
-    """Per-session salt for customer keys made from name + phone."""
-    if "salt" not in st.session_state:
-        st.session_state.salt = secrets.token_bytes(16)
-    return st.session_state.salt
+    """The secret of customer keys made from name + phone: the installation's (engine/secret.py),
+    so the same file gives the same keys in every session and a downloaded list still matches."""
+    from engine.ingest.keys import run_salt
+
+    return run_salt()
 
 
 def source() -> Source | None:

@@ -182,3 +182,19 @@ def _match_and_files(report, presets: dict[str, Preset]) -> None:
                        tr("ingest.rows_in"): f["rows_in"], tr("ui.data.orders"): f["orders"],
                        tr("ui.data.in_other_file"): f["orders_in_other_file"]}
                       for f in details["files"]], hide_index=True)
+
+
+def next_steps(book: OrderBook) -> None:
+    """After a read: straight to the analysis or to the lists tab ("just segment my file")."""
+    if not book.report.has_customers or book.orders.empty:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{tr('ui.data.next_title')}**")
+        c1, c2 = st.columns(2)
+        if c1.button(tr("ui.data.to_analysis"), icon=":material/insights:", width="stretch",
+                     key="to_analysis"):
+            st.switch_page("pages/analysis.py")
+        if c2.button(tr("ui.data.to_lists"), icon=":material/list_alt:", type="primary",
+                     width="stretch", key="to_lists"):
+            st.session_state.open_lists_tab = True
+            st.switch_page("pages/analysis.py")

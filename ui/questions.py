@@ -19,7 +19,7 @@ NUMERIC = ("yen", "percent", "count")
 
 
 def _label(q: Question) -> str:
-    label = q.label(lang())
+    label = q.label(lang(), answers())
     unit = q.unit_label(lang()) if q.type in NUMERIC else ""
     if not unit or unit in label:  # 「何%ですか?」 already says its unit
         return label
@@ -52,7 +52,7 @@ def _numeric(q: Question) -> str | None:
     restore_widget(unknown_key, unknowns().get(q.id, False))
     field_col, unknown_col = st.columns([4, 1], vertical_alignment="bottom")
     is_unknown = unknown_col.checkbox(tr("ui.wizard.unknown"), key=unknown_key)
-    text = field_col.text_input(_label(q), key=key, help=q.help(lang()), disabled=is_unknown,
+    text = field_col.text_input(_label(q), key=key, help=q.help(lang(), answers()), disabled=is_unknown,
                                 placeholder=tr(f"ui.wizard.placeholder_{q.type}"))
     raw_inputs()[q.id] = text
     unknowns()[q.id] = is_unknown
@@ -79,7 +79,7 @@ def _choice(q: Question) -> str | None:
     key = f"w_{q.id}"
     ids = [c.id for c in q.choices]
     restore_widget(key, answers().get(q.id))
-    value = st.radio(_label(q), ids, key=key, index=None, help=q.help(lang()),
+    value = st.radio(_label(q), ids, key=key, index=None, help=q.help(lang(), answers()),
                      format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     _store(q.id, value)
     return None
@@ -89,7 +89,7 @@ def _multi(q: Question) -> str | None:
     key = f"w_{q.id}"
     restore_widget(key, list(answers().get(q.id) or []))
     value = st.pills(_label(q), [c.id for c in q.choices], key=key, selection_mode="multi",
-                     help=q.help(lang()), format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
+                     help=q.help(lang(), answers()), format_func=lambda cid, lg=lang(): q.choice_label(cid, lg))
     answers()[q.id] = list(value or [])
     return None
 
@@ -99,7 +99,7 @@ def _bool(q: Question) -> str | None:
     restore_widget(key, answers().get(q.id))
     labels = {True: tr("ui.wizard.yes"), False: tr("ui.wizard.no")}
     value = st.radio(_label(q), [True, False], key=key, index=None, horizontal=True,
-                     help=q.help(lang()), format_func=labels.get)
+                     help=q.help(lang(), answers()), format_func=labels.get)
     _store(q.id, value)
     return None
 
@@ -107,7 +107,7 @@ def _bool(q: Question) -> str | None:
 def _text(q: Question) -> str | None:
     key = f"w_{q.id}"
     restore_widget(key, answers().get(q.id) or "")
-    value = st.text_input(_label(q), key=key, help=q.help(lang()),
+    value = st.text_input(_label(q), key=key, help=q.help(lang(), answers()),
                           placeholder=tr("ui.wizard.placeholder_text"))
     _store(q.id, value.strip() or None)
     return None

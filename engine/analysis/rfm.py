@@ -42,10 +42,13 @@ class RFMThresholds:
     def __post_init__(self) -> None:
         for dim in DIMENSIONS:
             cuts = tuple(float(c) for c in getattr(self, dim))
+            # the message names the dimension in the reader's language, never by its id
+            named = {"dimension": dim, "dimension_ja": t(f"analysis.columns.{dim}", "ja"),
+                     "dimension_en": t(f"analysis.columns.{dim}", "en")}
             if len(cuts) != 4:
-                raise KarteError("analysis.error.thresholds_count", dimension=dim)
+                raise KarteError("analysis.error.thresholds_count", **named)
             if any(b < a for a, b in zip(cuts, cuts[1:])):
-                raise KarteError("analysis.error.thresholds_order", dimension=dim)
+                raise KarteError("analysis.error.thresholds_order", **named)
             object.__setattr__(self, dim, cuts)
 
     def with_cut(self, dimension: str, position: int, value: float) -> "RFMThresholds":

@@ -1,16 +1,17 @@
 """Customer keys: who bought, as a stable string per customer — and nothing more personal.
 
 Rule (per preset, in order): member ID, else e-mail folded to lower case, else name + phone
-hashed with a salt: the app's per-session salt, else this process's (`run_salt`: random per
-run, or `KARTE_SALT` / the CLI's `--salt` for keys that stay the same across runs), never none (楽天 masks the e-mail per order, so only name + phone links
-two orders of the same buyer). The analysis helper joins an optional customer file with the same
+as an HMAC-SHA256 under a secret: the one given, else `run_salt` (`KARTE_SALT` / the CLI's
+`--salt` when set, else the installation's secret, engine/secret.py), never none (楽天 masks the
+e-mail per order, so only name + phone links two orders of the same buyer). The same file gives
+the same keys in every session and run of one installation, so a downloaded list still matches. The analysis helper joins an optional customer file with the same
 `normalise_member_id` / `normalise_email`, so both sides produce identical keys.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
-import secrets
 from collections.abc import Iterable
 
 import pandas as pd
@@ -20,14 +21,18 @@ from engine.ingest.clean import by_unique, nfkc
 HASH_HEX_CHARS = 16   # 64 bits of sha256: collisions negligible for shop-sized customer lists
 RULES = ("member_id", "email", "name_phone")
 SALT_ENV = "KARTE_SALT"
-# An unsalted sha256 of name + phone is reversed by trying candidate phone numbers in seconds.
-_RUN_SALT = secrets.token_bytes(16)
+# An unkeyed sha256 of name + phone is reversed by trying candidate phone numbers in seconds.
 
 
 def run_salt() -> bytes:
-    """The salt used when the caller gives none: `KARTE_SALT` when set, else random per run."""
+    """The secret used when the caller gives none: `KARTE_SALT` when set, else the
+    installation's secret (stable across runs; engine/secret.py)."""
     given = os.environ.get(SALT_ENV)
-    return given.encode("utf-8", "surrogatepass") if given else _RUN_SALT
+    if given:
+        return given.encode("utf-8", "surrogatepass")
+    from engine.secret import installation_secret
+
+    return installation_secret()
 
 
 def _blank_to_na(s: pd.Series) -> pd.Series:
@@ -55,9 +60,9 @@ def normalise_email(s: pd.Series, mask_pattern: str | None = None) -> pd.Series:
 
 
 def hash_name_phone(name: pd.Series, phone: pd.Series, salt: bytes) -> pd.Series:
-    """sha256(salt, name, phone) as a hex prefix; <NA> unless both name and phone are present.
+    """HMAC-SHA256(salt; name, phone) as a hex prefix; <NA> unless both name and phone are present.
 
-    An empty `salt` means this run's (`run_salt`).
+    An empty `salt` means `run_salt()`.
 
     Name: NFKC with all whitespace removed (山田 太郎 == 山田太郎); phone: digits only
     (090-1234-5678 == 09012345678).
@@ -69,7 +74,7 @@ def hash_name_phone(name: pd.Series, phone: pd.Series, salt: bytes) -> pd.Series
     ok = (n != "") & (p != "")
 
     def digest(u: pd.Series) -> pd.Series:
-        return pd.Series([hashlib.sha256(salt + b"\x1f" + v.encode("utf-8")).hexdigest()[:HASH_HEX_CHARS]
+        return pd.Series([hmac.new(salt, v.encode("utf-8"), hashlib.sha256).hexdigest()[:HASH_HEX_CHARS]
                           for v in u], dtype="str")
     keys = by_unique(pair.where(ok, ""), digest).astype("str")
     return keys.where(ok, pd.NA)
