@@ -120,7 +120,7 @@ def test_a_version_1_database_upgrades_to_the_current_schema(url: str) -> None:
     finally:
         store.close()
     again = Store(url)  # opening again changes nothing
-    assert again.version == 3 and len(again.list()) == 3
+    assert again.version == CURRENT_VERSION and len(again.list()) == 3
     again.close()
 
 
