@@ -583,6 +583,21 @@ def apply_measured(assumptions: Any, measured: Mapping[str, MeasuredResponse]) -
     return assumptions
 
 
+def measure_all(campaigns: Iterable[Campaign | Mapping[str, Any]], book: Any, *,
+                secret: bytes | None = None, lang: str = "ja") -> dict[str, Any]:
+    """Every campaign measured on `book`, as the page, the CLI and the report show it:
+    {"campaigns": [{"campaign": summary, "measurement": Measurement.to_json}],
+    "measured_responses": {target: {response, lift, campaign_id, date}}}."""
+    results = []
+    for item in campaigns:
+        campaign = item if isinstance(item, Campaign) else Campaign.from_json(item)
+        results.append((campaign, measure(campaign, book, secret=secret, lang=lang)))
+    measured = measured_responses(results)
+    return {"campaigns": [{"campaign": c.summary(), "measurement": m.to_json(lang)}
+                          for c, m in results],
+            "measured_responses": {k: asdict(v) for k, v in measured.items()}}
+
+
 def campaign_date(value: Any) -> str:
     """An ISO date from a date, a datetime or text (KarteError when unreadable)."""
     try:
@@ -593,5 +608,5 @@ def campaign_date(value: Any) -> str:
 
 __all__ = ["Campaign", "GroupResult", "MeasuredResponse", "Measurement", "Split",
            "apply_measured", "bootstrap_mean_diff", "campaign_secret", "create_campaign",
-           "customer_hashes", "key_fingerprint", "measure", "measured_responses", "newcombe",
+           "customer_hashes", "key_fingerprint", "measure", "measure_all", "measured_responses", "newcombe",
            "plan_response", "split_groups", "target_of_layer", "wilson"]
