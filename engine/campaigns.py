@@ -263,7 +263,8 @@ def create_campaign(analysis: Any, answers: Mapping[str, Any], *, target: str | 
     ids = members.index.astype(str)
     if campaign_id is None:
         digest = hashlib.sha256("\n".join([str(target or layer), when.date().isoformat(),
-                                           *sorted(ids)]).encode()).hexdigest()[:10]
+                                           f"{share:.4f}", *sorted(ids)]).encode()
+                                ).hexdigest()[:10]
         campaign_id = f"{target or layer}-{when:%Y%m%d}-{digest}"
     secret = campaign_secret() if secret is None else secret
     hashes = customer_hashes(ids, campaign_id, secret)

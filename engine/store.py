@@ -629,6 +629,8 @@ class Store:
         if not client:
             raise KarteError("history.error.no_client")
         definition["client"], definition["id"] = client, campaign_id
+        definition["mailed_size"] = len(groups["mailed"])
+        definition["control_size"] = len(groups["control"])
         values = dict(campaign_id=campaign_id, client=client,
                       client_key=client_key(client), created_at=_parse_when(None),
                       campaign_date=str(record.get("date") or "")[:10],

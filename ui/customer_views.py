@@ -330,6 +330,14 @@ def dormant_section(analysis: ShopAnalysis) -> None:
             file_name="karte_dormant.xlsx", icon=":material/download:", key="dl_dormant_xlsx",
             on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        from ui.campaign_views import control_group_panel
+        from ui.state import answers
+
+        layer_ids = list(dormant.layers["layer"])
+        labels = dict(zip(layer_ids, dormant.layers[f"label_{lang()}"]))
+        chosen = st.selectbox(tr("clv.dormant.columns.layer"), layer_ids, format_func=labels.get,
+                              key="cg_dormant_layer")
+        control_group_panel(analysis, answers(), layer=chosen, key=f"dormant_{chosen}")
         top = dormant.customers.head(100).rename(columns=lambda c: tr(f"clv.dormant.columns.{c}"))
         st.dataframe(top, hide_index=True, column_config=number_columns(
             top, yen=tuple(tr(f"clv.dormant.columns.{c}") for c in
