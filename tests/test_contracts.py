@@ -219,7 +219,7 @@ def test_edited_plan_assumptions_reach_the_saved_diagnosis_and_the_report(tmp_pa
         st.session_state["report"] = saving.session_report("ja")()
 
     again = AppTest.from_function(script, default_timeout=180)
-    for key in ("source", "source_bytes", "salt", "answers", "analysis_inputs"):
+    for key in ("source", "source_bytes", "answers", "analysis_inputs"):  # no session salt now
         again.session_state[key] = at.session_state[key]
     again.run()
     assert not again.exception
@@ -274,7 +274,9 @@ def test_a_session_fits_each_model_once_across_every_page_and_the_report():
         assert not at.exception, page
     from ui import analysis as cached
 
-    key = (at.session_state["source"], at.session_state["salt"])  # ui.data.book_key()
+    from ui.data import session_salt
+
+    key = (at.session_state["source"], session_salt())  # ui.data.book_key()
     base = cached._base(key, cached.settings().digest, None, None)
     assert dict(base.fits) == {"dormant": 1, "clusters": 1}
 
