@@ -239,3 +239,22 @@ def test_a_measured_response_replaces_the_assumed_one_in_the_plan() -> None:
     small, sframe = synthetic_campaign(100, seed=12)
     small_result = measure(small, plant(sframe, 0.05, 0.3, 12), secret=SECRET)
     assert measured_responses([(small, small_result)]) == {}
+
+
+def test_a_dormant_layer_campaign_is_its_plan_target_and_reads_back_in_plan_terms() -> None:
+    raw, name = samples.generate("cosmetics")
+    analysis = ShopAnalysis(ingest_files([(raw, name)]))
+    answers = samples.sample_answers("cosmetics")
+    split = create_campaign(analysis, answers, layer="dm", secret=SECRET)
+    campaign = split.campaign
+    layer_ids = analysis.for_answers(answers).dormant.customers
+    expected = set(layer_ids.loc[layer_ids["layer"] == "dm", "customer_id"].astype(str))
+    assert set(split.customers.index) == expected          # exactly the layer's customers
+    assert campaign.target == "dormant_dm" and campaign.source == "dormant"
+    assert campaign.value == "winback" and 0 < campaign.mean_p_alive <= 1
+    assert [s["segment"] for s in campaign.strata] == ["dm"]
+    # a win-back response is a multiple of P(alive): the measured difference is divided by it
+    from engine.campaigns import plan_response
+    fake = measure(campaign, analysis.book, secret=SECRET)
+    fake.lift, fake.verdict = 0.02, "worked"
+    assert plan_response(campaign, fake) == pytest.approx(0.02 / campaign.mean_p_alive)
