@@ -173,7 +173,8 @@ def split_groups(hashes: Sequence[str], segments: Sequence[Any], values: Sequenc
     cfg = config()["control"]
     n = len(hashes)
     if not 0 < share < 1:
-        raise KarteError("campaign.error.bad_share", share=share)
+        raise KarteError("campaign.error.bad_share", share=share, min=cfg["min_share"],
+                         max=cfg["max_share"])
     if n == 0:
         return np.zeros(0, dtype=bool)
     rng = np.random.default_rng(seed_of(campaign_id))
