@@ -36,6 +36,7 @@ pages = [
     st.Page("pages/data.py", title=tr("ui.nav.data"), icon=":material/upload_file:", url_path="data"),
     st.Page("pages/analysis.py", title=tr("ui.nav.analysis"), icon=":material/groups:", url_path="analysis"),
     st.Page("pages/plan.py", title=tr("ui.nav.plan"), icon=":material/paid:", url_path="plan"),
+    st.Page("pages/campaigns.py", title=tr("campaign.title"), icon=":material/science:", url_path="campaigns"),
     st.Page("pages/history.py", title=tr("ui.nav.history"), icon=":material/history:", url_path="history"),
     st.Page("pages/live.py", title=tr("ui.nav.live"), icon=":material/co_present:", url_path="live"),
 ]

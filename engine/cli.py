@@ -12,7 +12,7 @@ import sys
 
 from engine.errors import KarteError
 
-COMMANDS = ("diagnose", "ingest", "segment", "clv", "report")
+COMMANDS = ("diagnose", "ingest", "segment", "clv", "report", "campaign")
 
 
 class _Parser(argparse.ArgumentParser):

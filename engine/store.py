@@ -124,6 +124,22 @@ DIAGNOSES = Table(
     Column("access_key", String(64)),
 )
 SCHEMA_VERSION = Table("schema_version", _META, Column("version", Integer, nullable=False))
+# v4: campaigns with a control group (engine.campaigns). The two groups are lists of keyed
+# hashes (HMAC under the installation's secret), never customer keys, names or contacts.
+CAMPAIGNS = Table(
+    "campaigns", _META,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("campaign_id", String(120), nullable=False, unique=True),
+    Column("client", String(CLIENT_MAX), nullable=False),
+    Column("client_key", String(CLIENT_MAX), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("campaign_date", String(10), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("mailed", Text, nullable=False),
+    Column("control", Text, nullable=False),
+    Column("access_key", String(64)),
+)
 
 
 def _v1(conn: Connection) -> None:
@@ -166,8 +182,29 @@ def _v3(conn: Connection) -> None:
     Index("ix_diagnoses_access_key", DIAGNOSES.c.access_key).create(conn)
 
 
+def _v4(conn: Connection) -> None:
+    """Campaigns with a control group: definition, date, the groups as keyed hashes."""
+    meta = MetaData()
+    table = Table(
+        "campaigns", meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("campaign_id", String(120), nullable=False, unique=True),
+        Column("client", String(CLIENT_MAX), nullable=False),
+        Column("client_key", String(CLIENT_MAX), nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("campaign_date", String(10), nullable=False),
+        Column("lang", String(8), nullable=False),
+        Column("definition", Text, nullable=False),
+        Column("mailed", Text, nullable=False),
+        Column("control", Text, nullable=False),
+        Column("access_key", String(64)))
+    meta.create_all(conn)
+    Index("ix_campaigns_client_key", table.c.client_key).create(conn)
+    Index("ix_campaigns_access_key", table.c.access_key).create(conn)
+
+
 # Ordered: MIGRATIONS[i] takes a database from version i to version i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Connection], None]] = [_v1, _v2, _v3, _v4]
 CURRENT_VERSION = len(MIGRATIONS)
 
 
@@ -228,6 +265,7 @@ class Scrubbed:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_CAMPAIGN_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 def clean_text(value: str) -> str:
@@ -564,3 +602,89 @@ class Store:
         frame["created_at"] = pd.to_datetime(frame["created_at"])
         frame["score"] = frame["score"].astype("float64")
         return frame
+
+    # -- campaigns (engine.campaigns) -----------------------------------------------------------
+    def save_campaign(self, campaign: Mapping[str, Any], access_code: str | None = None,
+                      lang: str = "ja") -> int:
+        """Save a campaign (`engine.campaigns.Campaign.to_json()`); its row id.
+
+        The definition must hold no personal data (refused otherwise, like a strict diagnosis
+        save); the groups must be keyed hashes (32 hex characters each): a list of e-mails or
+        member ids is refused, never stored."""
+        record = dict(campaign)
+        groups = {}
+        for name in ("mailed", "control"):
+            keys = [str(k) for k in record.pop(name, None) or []]
+            if any(not _CAMPAIGN_KEY.fullmatch(k) for k in keys):
+                raise KarteError("campaign.error.not_hashed")
+            groups[name] = keys
+        campaign_id = clean_text(str(record.pop("id", "") or ""))[:120]
+        if not campaign_id:
+            raise KarteError("campaign.error.not_found", id="")
+        removed: list[str] = []
+        definition = _clean(_scrub(record, "", removed))
+        if removed:
+            raise KarteError("history.error.personal_data", paths=", ".join(removed))
+        client = clean_text(str(record.get("client") or "")).strip()[:CLIENT_MAX]
+        if not client:
+            raise KarteError("history.error.no_client")
+        definition["client"], definition["id"] = client, campaign_id
+        definition["mailed_size"] = len(groups["mailed"])
+        definition["control_size"] = len(groups["control"])
+        values = dict(campaign_id=campaign_id, client=client,
+                      client_key=client_key(client), created_at=_parse_when(None),
+                      campaign_date=str(record.get("date") or "")[:10],
+                      lang=clean_text(str(lang))[:8], definition=_dumps(definition),
+                      mailed=_dumps(groups["mailed"]), control=_dumps(groups["control"]),
+                      access_key=code_digest(access_code) if access_code else None)
+        with self.engine.begin() as conn:
+            if conn.execute(select(CAMPAIGNS.c.id).where(
+                    CAMPAIGNS.c.campaign_id == values["campaign_id"])).first() is not None:
+                raise KarteError("campaign.error.exists", id=values["campaign_id"])
+            result = conn.execute(insert(CAMPAIGNS).values(**values))
+            return int(result.inserted_primary_key[0])
+
+    def get_campaign(self, id: int) -> dict[str, Any]:
+        """A saved campaign in the shape of `Campaign.to_json()` plus row id and created_at."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(CAMPAIGNS).where(CAMPAIGNS.c.id == int(id))).first()
+        if row is None:
+            raise KarteError("campaign.error.not_found", id=id)
+        out = _loads(row.definition)
+        out.update(row_id=row.id, client=row.client, created_at=row.created_at,
+                   mailed=_loads(row.mailed), control=_loads(row.control))
+        return out
+
+    def find_campaign_by_code(self, code: str) -> int | None:
+        """The row id of the campaign whose access code is `code`."""
+        code = clean_text(str(code or "")).strip()
+        if not code or len(code) > 200:
+            return None
+        with self.engine.begin() as conn:
+            found = conn.execute(select(CAMPAIGNS.c.id).where(
+                CAMPAIGNS.c.access_key == code_digest(code))).first()
+        return None if found is None else int(found.id)
+
+    def list_campaigns(self, client: str | None = None,
+                       ids: "list[int] | None" = None) -> list[dict[str, Any]]:
+        """Saved campaigns (without their key lists), newest first; one client's or the
+        given row ids only when asked."""
+        query = select(CAMPAIGNS.c.id, CAMPAIGNS.c.client, CAMPAIGNS.c.created_at,
+                       CAMPAIGNS.c.campaign_date, CAMPAIGNS.c.definition)
+        if client is not None:
+            query = query.where(CAMPAIGNS.c.client_key == client_key(client))
+        if ids is not None:
+            query = query.where(CAMPAIGNS.c.id.in_([int(i) for i in ids]))
+        query = query.order_by(CAMPAIGNS.c.campaign_date.desc(), CAMPAIGNS.c.id.desc())
+        with self.engine.begin() as conn:
+            rows = conn.execute(query).all()
+        out = []
+        for r in rows:
+            item = _loads(r.definition)
+            item.update(row_id=r.id, client=r.client, created_at=r.created_at)
+            out.append(item)
+        return out
+
+    def delete_campaign(self, id: int) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(CAMPAIGNS).where(CAMPAIGNS.c.id == int(id))).rowcount > 0

@@ -66,6 +66,9 @@ with tab_list:
         views.show_saved(db, chosen)
     except KarteError as exc:  # deleted in another session meanwhile
         st.error(error_text(exc))
+    from ui.campaign_views import history_table
+
+    history_table(db, client or None)   # the campaigns beside the diagnoses (issue 15)
 
 with tab_compare:
     if not client:

@@ -36,4 +36,4 @@ except KarteError as exc:
     st.stop()
 
 views.totals_section(rows)
-views.action_cards(rows)
+views.action_cards(rows, analysis if has_data else None, answers())

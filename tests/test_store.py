@@ -258,9 +258,9 @@ def test_a_version_1_database_is_upgraded_and_keeps_its_data(tmp_path: Path) -> 
         raw.executescript(V1_SQL)
     store = Store(f"sqlite:///{path}")
     try:
-        assert store.version == CURRENT_VERSION == 3
+        assert store.version == CURRENT_VERSION == 4
         with sqlite3.connect(path) as raw:
-            assert raw.execute("SELECT version FROM schema_version").fetchall() == [(3,)]
+            assert raw.execute("SELECT version FROM schema_version").fetchall() == [(4,)]
         old = store.get(1)
         assert old["answers"] == {"q1": 5000000}
         assert old["created_at"] == datetime(2025, 10, 1, 9, 30)

@@ -108,9 +108,9 @@ def test_a_version_1_database_upgrades_to_the_current_schema(url: str) -> None:
     _create_v1(url)
     store = Store(url)
     try:
-        assert store.version == CURRENT_VERSION == 3
+        assert store.version == CURRENT_VERSION == 4
         with store.engine.begin() as conn:
-            assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 3
+            assert conn.execute(text("SELECT version FROM schema_version")).scalar() == 4
             keys = conn.execute(text("SELECT client_key, access_key FROM diagnoses")).all()
         assert keys == [("abc商店", None), ("abc商店", None)]
         assert store.compare(1, 2)["scores"][0]["delta"] == 10
@@ -120,7 +120,7 @@ def test_a_version_1_database_upgrades_to_the_current_schema(url: str) -> None:
     finally:
         store.close()
     again = Store(url)  # opening again changes nothing
-    assert again.version == 3 and len(again.list()) == 3
+    assert again.version == CURRENT_VERSION and len(again.list()) == 3
     again.close()
 
 

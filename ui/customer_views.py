@@ -374,6 +374,14 @@ def dormant_section(analysis: ShopAnalysis, key: tuple) -> None:
         tr("ui.analysis.download_xlsx"), dormant_workbook,
         file_name=lists.file_name(dormant_word, date=day, suffix="xlsx"),
         icon=":material/download:", key="dl_dormant_xlsx", on_click="ignore", mime=XLSX_MIME)
+    from ui.campaign_views import control_group_panel
+    from ui.state import answers
+
+    layer_ids = list(dormant.layers["layer"])
+    labels = dict(zip(layer_ids, dormant.layers[label]))
+    chosen = st.selectbox(tr("clv.dormant.columns.layer"), layer_ids, format_func=labels.get,
+                          key="cg_dormant_layer")
+    control_group_panel(analysis, answers(), layer=chosen, key=f"dormant_{chosen}")
     shown = lists.dormant_list(analysis, lang=lang(), contacts=found).head(100)
     st.dataframe(shown, hide_index=True, column_config=number_columns(
         shown, yen=tuple(tr(f"clv.dormant.columns.{c}") for c in

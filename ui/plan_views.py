@@ -22,6 +22,16 @@ def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
     (plan.toml, the owner's margin and CPA) when an edit does not fit. The edits are kept with
     the session's data (`ui.analysis`), so the report and the saved diagnosis use them too."""
     assumptions = cached.plan_assumptions(answers)
+    from ui.campaign_views import measured_overrides
+
+    measured = measured_overrides()
+    if measured:
+        from engine.campaigns import apply_measured
+
+        assumptions = apply_measured(assumptions, measured)
+        for target, found in measured.items():
+            st.caption(tr("campaign.measured_from", campaign=found.campaign_id, date=found.date)
+                       + f" — {target}: {found.response * 100:.1f}%")
     with st.expander(tr("ui.plan.assumptions"), expanded=False):
         st.caption(tr("plan.assumption.gross_margin_" + assumptions.gross_margin_source))
         c1, c2, c3, c4 = st.columns(4)
@@ -44,7 +54,10 @@ def assumptions_editor(answers: Mapping[str, Any]) -> PlanAssumptions:
                                    key="plan_multiple")
         st.markdown(f"**{tr('ui.plan.responses')}**")
         rates = pd.DataFrame({"id": [tg["id"] for tg in targets()],
-                              "target": [localized(tg, "label", lang()) for tg in targets()],
+                              "target": [localized(tg, "label", lang())
+                                         + (f"({tr('campaign.measured')})"
+                                            if tg["id"] in measured else "")
+                                         for tg in targets()],
                               "rate": [assumptions.response(tg) * 100 for tg in targets()]})
         edited = st.data_editor(rates, hide_index=True, disabled=["id", "target"],
                                 column_config={"id": None,
@@ -100,8 +113,10 @@ def totals_section(rows: list[PlanRow]) -> None:
                      hide_index=True, column_config=number_columns(table))
 
 
-def action_cards(rows: list[PlanRow]) -> None:
-    """One card per action: step, target, channel, profit or loss, why, first step."""
+def action_cards(rows: list[PlanRow], analysis: Any = None,
+                 answers: Mapping[str, Any] | None = None) -> None:
+    """One card per action: step, target, channel, profit or loss, why, first step; with data,
+    the target list with a control group held back (ui.campaign_views)."""
     st.subheader(tr("ui.plan.actions_title"))
     for r in rows:
         with st.container(border=True):
@@ -119,3 +134,7 @@ def action_cards(rows: list[PlanRow]) -> None:
                 st.caption(r.baseline_note)
             st.markdown(f"{tr('ui.result.why')}: {r.why}")
             st.markdown(f"{tr('ui.result.first_step')}: {r.first_step}")
+            if analysis is not None and r.source == "data" and r.estimate is not None:
+                from ui.campaign_views import control_group_panel
+
+                control_group_panel(analysis, answers or {}, target=r.id, key=f"plan_{r.id}")
