@@ -21,8 +21,10 @@ LOG = logging.getLogger(__name__)
 
 def start() -> None:
     """Start the warm-up thread, once per process."""
-    if _started.is_set():
-        return
+    from streamlit import config
+
+    if _started.is_set() or config.get_option("global.appTest"):
+        return   # AppTest: page tests compute what they read, nothing in the background
     _started.set()
     threading.Thread(target=_run, name="karte-warmup", daemon=True).start()
 
