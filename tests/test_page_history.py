@@ -317,20 +317,3 @@ def test_presenter_view_injects_local_css_only():
     assert "stSidebar" in css and "display: none" in css
     assert "http" not in css and "@import" not in css
 
-
-def test_the_english_compare_names_areas_in_english_though_saved_in_japanese(store):
-    import re
-
-    from engine.scoring import area_label
-
-    first = _seed(store, CLIENT, BEFORE, "2026-08-01T10:00")
-    second = _seed(store, CLIENT, AFTER, "2026-11-20T10:00")
-    at = _history("en")
-    at.selectbox(key="hist_client").set_value(CLIENT).run()
-    at.selectbox(key="hist_a").set_value(first).run()
-    at.selectbox(key="hist_b").set_value(second).run()
-    assert not at.exception
-    labels = [m.label for m in at.tabs[1].metric]
-    expected = [md(area_label(row["area"], "en")) for row in store.compare(first, second)["scores"]]
-    assert sorted(labels) == sorted(expected)   # (drawn in three columns)
-    assert not [l for l in labels if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", l)]

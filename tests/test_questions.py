@@ -274,17 +274,3 @@ def test_a_fraction_for_a_percent_asks_whether_65_percent_was_meant(raw):
 def test_a_fraction_of_a_percent_typed_with_its_sign_is_taken_as_written():
     assert parse_answer(q("gross_margin"), "0.65%") == pytest.approx(0.65)
     assert parse_answer(q("q8"), 0) == 0 and parse_answer(q("q8"), 1) == 1
-
-
-def test_a_mall_only_shop_never_reads_own_site_sales():
-    from engine.datacheck import compare
-    from engine.questions import question_map
-
-    q1 = question_map()["q1"]
-    mall = {"sales_basis": "mall_only"}
-    assert "自社サイト" not in q1.label("ja", mall) + q1.short("ja", mall) + q1.help("ja", mall)
-    assert "own" not in q1.label("en", mall).lower()
-    assert q1.label("ja", {"sales_basis": "own_site"}) == q1.label("ja") == "自社サイトの年間売上はいくらですか?"
-    rows = compare({"sales_basis": "mall_only", "q1": 12_000_000}, {"revenue_12m": 10_000_000}, "ja")
-    labels = [r["label"] for r in rows if r["question"] == "q1"]
-    assert labels and all("自社サイト" not in label for label in labels)

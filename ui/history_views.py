@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from engine.diagnosis import level_label
-from engine.scoring import area_label
 from engine.kpis import KPI_FORMATS, format_value
 from engine.report.content import build, kpi_label
 from engine.errors import KarteError
@@ -58,17 +57,9 @@ def shown(value: float | None, fmt: str) -> str:
     return tr("ui.history.not_judged") if value is None else format_value(value, fmt, lang())
 
 
-def area_name(area_id: str, saved: str) -> str:
-    """An area's name in the reader's language (the saved label, in the language it was saved
-    in, only for an area the rules no longer know)."""
-    name = area_label(str(area_id), lang())
-    return saved if name == str(area_id) else name
-
-
 def trend_chart(frame: pd.DataFrame) -> alt.Chart:
     """Scores over time: one line per area, one point per diagnosis (readable at 390 px)."""
     frame = frame.dropna(subset=["score"]).copy()
-    frame["label"] = [area_name(a, l) for a, l in zip(frame["area"], frame["label"])]
     dates = frame.drop_duplicates("id")[["id", "created_at"]]
     labels = dates["created_at"].dt.strftime("%Y-%m-%d")
     twice = labels.duplicated(keep=False)  # two diagnoses on one day stay apart
@@ -254,7 +245,7 @@ def compare(db, summaries) -> None:
     for i, row in enumerate(result["scores"]):
         delta = row["delta"]
         columns[i % 3].metric(
-            md(area_name(row["area"], row["label"])), number(row["b"]), border=True,
+            md(row["label"]), number(row["b"]), border=True,
             delta=None if delta is None else ("±0" if delta == 0 else f"{delta:+g}"),
             delta_color="normal" if delta else "off", delta_arrow="auto" if delta else "off",
             delta_description=f"{tr('history.before')} {number(row['a'])}")
