@@ -316,4 +316,3 @@ def test_presenter_view_injects_local_css_only():
     css = " ".join(h.proto.body for h in at.get("html"))
     assert "stSidebar" in css and "display: none" in css
     assert "http" not in css and "@import" not in css
-
