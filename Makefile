@@ -23,7 +23,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(PY) -m ui.serve --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev
 	bash scripts/ensure-chromium.sh

@@ -82,7 +82,7 @@ def before_after(frame: pd.DataFrame, *, order: list[str], series: list[str], co
         x=alt.X("customers:Q", title=count_title, axis=alt.Axis(tickCount=4)),
         color=alt.Color("which:N", sort=series, title=None,
                         scale=alt.Scale(domain=series, range=colors),
-                        legend=alt.Legend(orient="bottom", labelFontSize=font_size)),
+                        legend=None),  # the page says which colour is which, above the chart
         tooltip=[alt.Tooltip("segment:N", title=segment_title), "which:N",
                  alt.Tooltip("customers:Q", title=count_title, format=",")])
     text = base.mark_text(align="left", dx=3, fontSize=font_size * 0.85).encode(

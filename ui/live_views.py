@@ -176,6 +176,7 @@ def segments_before_after(analysis: ShopAnalysis, presenter: bool) -> None:
     before = rfm.segment_counts(analysis.rfm_scores(analysis.rfm_defaults))
     after = rfm.segment_counts(analysis.rfm)
     st.subheader(tr("ui.live.segments_title"))
+    st.markdown(f':gray[■ {tr("ui.live.before")}]　:red[■ {tr("ui.live.after")}]')
     frame = pd.DataFrame(
         [{"segment": labels[s], "which": tr("ui.live.before"), "customers": before[s]}
          for s in before]
