@@ -58,7 +58,8 @@ export default function(component) {
     setTimeout(() => {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
       const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (sidebar && sidebar.getAttribute('aria-expanded') === 'true' && close) close.click();
+      const open = sidebar && sidebar.getBoundingClientRect().right > 10;
+      if (open && close) close.click();
     }, 0);
   }, true);
 }
