@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/waits.py [--runs 1]
 
-For each measured wait a fresh `streamlit run app.py` is started (cold: the server's first
+For each measured wait a fresh server is started (`python -m ui.serve` as `make run` does, or
+`streamlit run app.py` with --plain) (cold: the server's first
 request) and the same step is then repeated in a new browser session on that server (warm).
 "Idle" is: the page's heading and its main chart are visible and Streamlit's running indicator
 is gone. Also says whether Streamlit's raw page list (`app`, `analysis`, … as links) was ever
@@ -37,7 +38,7 @@ def free_port() -> int:
 class Server:
     """A fresh server; `ready_s` is how long it took to answer its health check."""
 
-    def __init__(self) -> None:
+    def __init__(self, plain: bool = False) -> None:
         self.data = tempfile.TemporaryDirectory()
         self.port = free_port()
         env = {**os.environ, "KARTE_DATA_DIR": self.data.name}
@@ -46,8 +47,8 @@ class Server:
             env.pop(name, None)
         start = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
-             "--server.headless", "true"], cwd=ROOT, env=env,
+            [sys.executable, "-m", *(["streamlit", "run", "app.py"] if plain else ["ui.serve"]),
+             "--server.port", str(self.port), "--server.headless", "true"], cwd=ROOT, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
         while True:
@@ -111,7 +112,8 @@ def deep_link(browser, url: str, path: str, heading: str) -> tuple[float, bool, 
 
 
 def sample_button(browser, url: str) -> tuple[float, float]:
-    """Home → 「サンプルデータで試す」 → the result page idle: (seconds, seconds to any progress)."""
+    """Home → 「サンプルデータで試す」 → the result page idle: (seconds, seconds until the
+    running state that shows the app's progress bar, ui/browser.py, or a spinner)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ja-JP")
     page = context.new_page()
     page.goto(url)
@@ -124,7 +126,7 @@ def sample_button(browser, url: str) -> tuple[float, float]:
     while time.monotonic() < deadline:
         if progress is None and (page.locator("[data-testid=stSpinner]").count()
                                  or page.locator("[data-testid=stProgress]").count()
-                                 or page.locator("[data-testid=stStatusWidget]").count()):
+                                 or page.locator("[data-test-script-state=running]").count()):
             progress = time.monotonic() - start
         if page.locator("[data-testid=stVegaLiteChart]").count():
             break
@@ -138,6 +140,8 @@ def sample_button(browser, url: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--plain", action="store_true",
+                        help="`streamlit run app.py` instead of `python -m ui.serve` (make run)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -146,7 +150,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for _ in range(args.runs):
             for path, key in (("/live", "ui.live.title"), ("/analysis", "analysis.title")):
-                server = Server()
+                server = Server(args.plain)
                 try:
                     cold, raw, first = deep_link(browser, server.url, path, t(key, "ja"))
                     warm, raw_w, _ = deep_link(browser, server.url, path, t(key, "ja"))
@@ -154,7 +158,7 @@ def main() -> None:
                     server.close()
                 rows.append((f"{path} (deep link)", server.ready_s, cold, warm, first,
                              "yes" if raw or raw_w else "no"))
-            server = Server()
+            server = Server(args.plain)
             try:
                 cold, progress = sample_button(browser, server.url)
                 warm, _ = sample_button(browser, server.url)
