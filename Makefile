@@ -14,16 +14,24 @@ ADDRESS ?= 127.0.0.1
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { echo "Python 3.11 is needed: install python3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "Installing the app's packages into $(VENV) (once; with uv when the package index has it)"
+	$(call install,requirements.txt)
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@echo "Installing the test tools into $(VENV) (once)"
+	$(call install,requirements-dev.txt)
 	touch $@
 
+# uv installs the pinned packages in parallel, with progress; pip (with its progress bars) when
+# uv cannot be had or cannot reach the index (e.g. a pip-only mirror in pip.conf).
+define install
+$(PY) -m pip install --quiet uv 2>/dev/null && $(PY) -m uv pip install --python $(PY) -r $(1) \
+  || $(PY) -m pip install --progress-bar on -r $(1)
+endef
+
 run: $(VENV)/.runtime
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+	$(PY) -m ui.serve --server.port $(PORT) --server.address $(ADDRESS)
 
 test: $(VENV)/.dev
 	bash scripts/ensure-chromium.sh

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from engine.i18n import LANGUAGES
+from ui import browser, warmup
 from ui.analysis import settings
 from ui.auth import sidebar_notice
 from ui.errors import run_page
@@ -12,12 +13,14 @@ from ui.uploads import keep_uploads_in_memory
 
 keep_uploads_in_memory()  # before any upload reaches this server process (README: Privacy)
 start_trimmer()  # closed sessions' memory goes back to the system
+warmup.start()  # sample shops built once per server (already running when ui.serve started it)
 
 st.set_page_config(page_title="通販カルテ", page_icon=":material/stethoscope:", layout="wide",
                    initial_sidebar_state="auto")
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 settings()  # the rule files, read once per server here; every analysis gets them from ui.analysis
+browser.install()  # progress at the top during long reruns; phone keypads and drawer
 
 
 def _switch_language() -> None:

@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None):
-    """A fresh `streamlit run app.py` on a free 127.0.0.1 port; yields its URL."""
+    """A fresh app server (`make run`) on a free 127.0.0.1 port; yields its URL."""
     port = _free_port()
     env = {**os.environ, "KARTE_DATA_DIR": str(data_dir)}
     for name in ("KARTE_DATABASE_URL", "KARTE_CONSULTANT_PASSPHRASE",
@@ -38,7 +38,8 @@ def streamlit_server(data_dir: Path, extra_env: dict[str, str] | None = None):
         env.pop(name, None)
     env.update(extra_env or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        # as `make run` starts it (ui/serve.py: `streamlit run app.py` + the server-start work)
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -197,3 +197,14 @@ def test_a_threshold_message_names_the_dimension_in_the_readers_language():
         rfm.RFMThresholds((30, 90, 180, 365), (4, 3, 2, 1), (1, 2, 3, 4))
     assert "購入回数" in err.value.message("ja") and "frequency" not in err.value.message("ja")
     assert "Orders" in err.value.message("en")
+
+
+def test_slider_steps_go_by_the_week_then_the_month_and_keep_the_files_own_cuts():
+    days = rfm.cut_steps("recency_days", (30, 90, 180, 365))
+    assert days[:6] == [7, 14, 21, 30, 60, 90] and days[-1] == 720   # twice 365, on a month
+    months = [d for d in days[3:] if d != 365]     # 365: the file's own cut, kept as it is
+    assert all(b - a == 30 for a, b in zip(months, months[1:])) and 365 in days
+    yen = rfm.cut_steps("monetary", (3_740, 7_432, 12_000, 25_000))
+    assert {3_740, 7_432} <= set(yen) and yen[-1] == 50_000
+    assert [v for v in yen if v % 1_000] == [3_740, 7_432]   # the rest on ¥1,000 steps
+    assert rfm.cut_steps("frequency", (2, 3, 4, 6)) == list(range(1, 13))

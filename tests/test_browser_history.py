@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from browser_helpers import shot, wait_idle
+from browser_helpers import shot, wait_idle, wait_script_idle
 from engine import samples
 from engine.diagnosis import diagnose
 from engine.i18n import t
@@ -73,14 +73,17 @@ def test_save_with_consent_open_from_history_and_download_the_report(page: Page,
 
 def test_presenter_view_hides_the_sidebar_and_enlarges_type(page: Page, app_url: str):
     page.goto(f"{app_url}/live")
-    expect(page.get_by_role("heading", name=t("ui.live.title", "ja"))).to_be_visible()
-    wait_idle(page)
+    expect(page.get_by_role("heading", name=t("ui.live.title", "ja"))).to_be_visible(
+        timeout=60000)
+    wait_script_idle(page)
     expect(page.locator("[data-testid=stSidebar]")).to_be_visible()
-    title = page.get_by_role("heading", name=t("ui.live.title", "ja"))
-    normal = title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    # the type of the page (a cut point's label; the title stays compact to fit 1280×720)
+    label = page.locator(".st-key-data_live_rfm_frequency_0 [data-testid=stWidgetLabel] p")
+    normal = label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     page.locator(".st-key-presenter").get_by_text(t("ui.live.presenter", "ja")).click()
-    wait_idle(page)
     expect(page.locator("[data-testid=stSidebar]")).to_be_hidden()
-    assert title.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") > normal
+    wait_script_idle(page)
+    expect(label).to_have_count(1)
+    assert label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") > normal
     expect(page.locator("[data-testid=stVegaLiteChart]").first).to_be_visible(timeout=15000)
     shot(page, "live_presenter_ja")

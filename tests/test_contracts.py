@@ -295,9 +295,9 @@ def test_a_session_fits_each_model_once_across_every_page_and_the_report():
         assert not at.exception, page
     from ui import analysis as cached
 
-    from engine.ingest.keys import run_salt
+    from ui.data import _salt
 
-    key = (at.session_state["source"], run_salt())  # ui.data.book_key(): the installation's secret
+    key = (at.session_state["source"], _salt(at.session_state["source"]))  # ui.data.book_key()
     base = cached._base(key, cached.settings().digest, None, None)
     assert dict(base.fits) == {"dormant": 1, "clusters": 1}
 

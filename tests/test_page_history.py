@@ -73,8 +73,9 @@ def _history(lang: str = "ja") -> AppTest:
 
 def _result_with_sample(shop: str = "cosmetics") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page("pages/live.py").run()
-    at.button(key="live_use_sample").click().run()  # the sample's answers and orders
+    at.switch_page("pages/live.py").run()  # the first sample shop's answers and orders
+    if shop != at.selectbox(key="live_shop").value:
+        at.selectbox(key="live_shop").set_value(shop).run()  # picking a shop loads it
     at.switch_page("pages/result.py").run()
     assert not at.exception
     return at
@@ -288,11 +289,11 @@ def test_a_configured_call_to_action_keeps_only_safe_links(monkeypatch):
 
 def test_live_page_counts_the_customers_a_cut_point_moves():
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page("pages/live.py").run()
-    at.button(key="live_use_sample").click().run()
+    at.switch_page("pages/live.py").run()  # the first sample shop, loaded at once
     assert not at.exception
+    assert at.selectbox(key="live_shop").value == "cosmetics"
     assert at.info == [] or all("人" not in i.value for i in at.info)
-    at.number_input(key="data_live_rfm_frequency_0").set_value(3).run()
+    at.select_slider(key="data_live_rfm_frequency_0").set_value(3.0).run()
     assert not at.exception
 
     data, name = samples.generate("cosmetics")
@@ -304,7 +305,7 @@ def test_live_page_counts_the_customers_a_cut_point_moves():
                                 rfm.score(table, defaults.with_cut("frequency", 0, 3)))
     assert at.info[0].value == t("analysis.rfm.changed", "ja", n=f"{len(moved):,}")
     at.button(key="live_reset").click().run()
-    assert at.number_input(key="data_live_rfm_frequency_0").value == defaults.frequency[0]
+    assert at.select_slider(key="data_live_rfm_frequency_0").value == defaults.frequency[0]
 
 
 def test_presenter_view_injects_local_css_only():

@@ -336,3 +336,30 @@ def test_each_sample_ingests_with_its_preset_and_reconciles(shop):
     assert book.revenue == pytest.approx(orders["total"].sum())
     if shop == "cosmetics":
         assert book.orders["subscription"].sum() > 500
+
+
+# ---- on a projector: every area judged, no two segments with the same count --------------
+
+@pytest.mark.parametrize("shop", samples.SHOPS)
+def test_a_sample_shops_demo_judges_every_area(shop):
+    from engine.ingest import ingest
+    from engine.shop import ShopAnalysis, diagnosis_of
+
+    result = diagnosis_of(ShopAnalysis(ingest(*_file(shop))), samples.sample_answers(shop), "ja")
+    assert [a.id for a in result.areas if a.score is None or a.level == "unknown"] == []
+
+
+@pytest.mark.parametrize("shop", samples.SHOPS)
+def test_no_two_segments_of_a_sample_shop_show_the_same_count(shop):
+    """Identical counts side by side (育成中 996 = 休眠 996) look made up on a projector."""
+    from engine.analysis import rfm
+    from engine.ingest import ingest
+    from engine.shop import ShopAnalysis
+
+    analysis = ShopAnalysis(ingest(*_file(shop)))
+    charts = {"rfm": rfm.segment_counts(analysis.rfm),
+              "cpm": analysis.cpm.value_counts().to_dict(),
+              "ranks": analysis.ranks.ranks["rank"].value_counts().to_dict()}
+    for name, counts in charts.items():
+        shown = [n for n in counts.values() if n]
+        assert len(shown) == len(set(shown)), (name, counts)

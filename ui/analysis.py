@@ -77,12 +77,21 @@ def widget_key(key: tuple, name: str) -> str:
     return DATA_WIDGET_PREFIX + name
 
 
+def base(book: OrderBook, key: tuple) -> ShopAnalysis:
+    """The shared base analysis of `book` (no session parameters): what ui.warmup fills."""
+    return _base(key, settings().digest, book, settings())
+
+
+def plan_assumptions_for(answers: Mapping[str, Any]) -> PlanAssumptions:
+    """The plan's assumptions for `answers` without any edits (a session's start)."""
+    return _defaults(answers)
+
+
 def of(book: OrderBook, key: tuple) -> ShopAnalysis:
     """The analysis of `book` (cache key `key`) with the session's parameters."""
-    base = _base(key, settings().digest, book, settings())
     inputs = _inputs(key)
     params = inputs["params"]
-    analysis = base.with_params(**{f.name: getattr(params, f.name)
+    analysis = base(book, key).with_params(**{f.name: getattr(params, f.name)
                                    for f in dataclasses.fields(params)} | {"relationship": None})
     customer_file = inputs["customer_file"]
     if customer_file is not None:

@@ -69,6 +69,27 @@ def bars(frame: pd.DataFrame, x: str, y: str, *, x_title: str, y_title: str,
     return (bar + text).properties(height=alt.Step(26))
 
 
+def before_after(frame: pd.DataFrame, *, order: list[str], series: list[str], count_title: str,
+                 segment_title: str, font_size: int = 13) -> alt.Chart:
+    """Two bars per segment, side by side: the count before and after (long frame: segment,
+    which, customers), each with its number written at its end."""
+    colors = ["#A0A0A0", "#C0392B"]
+    base = alt.Chart(frame).encode(
+        y=alt.Y("segment:N", sort=order, title=None,
+                axis=alt.Axis(labelLimit=240 * font_size // 13, labelFontSize=font_size)),
+        yOffset=alt.YOffset("which:N", sort=series))
+    bar = base.mark_bar().encode(
+        x=alt.X("customers:Q", title=count_title, axis=alt.Axis(tickCount=4)),
+        color=alt.Color("which:N", sort=series, title=None,
+                        scale=alt.Scale(domain=series, range=colors),
+                        legend=None),  # the page says which colour is which, above the chart
+        tooltip=[alt.Tooltip("segment:N", title=segment_title), "which:N",
+                 alt.Tooltip("customers:Q", title=count_title, format=",")])
+    text = base.mark_text(align="left", dx=3, fontSize=font_size * 0.85).encode(
+        x="customers:Q", text=alt.Text("customers:Q", format=","))
+    return (bar + text).properties(height=len(order) * (2 * font_size + 14))
+
+
 def cluster_scatter(frame: pd.DataFrame, *, recency_title: str, monetary_title: str,
                     cluster_title: str) -> alt.Chart:
     """Recency × monetary on log scales, one colour per cluster name."""

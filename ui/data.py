@@ -46,6 +46,12 @@ def session_salt() -> bytes:
     return run_salt()
 
 
+def _salt(src: Source | None) -> bytes:
+    """The salt of the customer keys of `src`: a sample shop's made-up buyers get none, so one
+    read of each sample (warmed at server start, ui.warmup) serves every session."""
+    return b"" if src is not None and src.kind == "sample" else session_salt()
+
+
 def source() -> Source | None:
     return st.session_state.get("source")
 
@@ -76,10 +82,10 @@ def use_uploads(files: list[tuple[bytes, str]]) -> None:
 
 
 def use_sample(shop_id: str) -> None:
-    data, filename = _sample_file(shop_id)
+    src, data = sample_source(shop_id)
     st.session_state.source_bytes = data
     st.session_state.source_extra = []
-    st.session_state.source = Source("sample", filename, f"sample:{shop_id}")
+    st.session_state.source = src
     st.session_state.sample_shop = shop_id
 
 
@@ -130,12 +136,12 @@ def book(progress: Callable[[str, float], None] | None = None) -> OrderBook | No
     if src is None or data is None:
         return None
     extra = tuple(st.session_state.get("source_extra") or ())
-    return _read(src, session_salt(), data, progress, extra)
+    return _read(src, _salt(src), data, progress, extra)
 
 
 def book_key() -> tuple:
     """A small hashable stand-in for the current book, for caching analyses."""
-    return (source(), session_salt())
+    return (source(), _salt(source()))
 
 
 def book_or_sample(shop_id: str = "cosmetics") -> tuple[OrderBook, tuple, bool]:
@@ -146,9 +152,20 @@ def book_or_sample(shop_id: str = "cosmetics") -> tuple[OrderBook, tuple, bool]:
     current = book()
     if current is not None:
         return current, book_key(), False
-    data, filename = _sample_file(shop_id)
-    src = Source("sample", filename, f"sample:{shop_id}")
+    src, data = sample_source(shop_id)
     return _read(src, b"", data), (src, b""), True
+
+
+def sample_source(shop_id: str) -> tuple[Source, bytes]:
+    """The Source of a sample shop and its file's bytes (what `use_sample` puts in the session)."""
+    data, filename = _sample_file(shop_id)
+    return Source("sample", filename, f"sample:{shop_id}"), data
+
+
+def sample_book(shop_id: str) -> tuple[OrderBook, tuple]:
+    """A sample shop's OrderBook and cache key, the same objects a session using it reads."""
+    src, data = sample_source(shop_id)
+    return _read(src, b"", data), (src, b"")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

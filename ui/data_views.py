@@ -103,7 +103,11 @@ def read_book():
     if st.session_state.get("read_done") == src:
         return data.book()
     with st.status(tr("ingest.progress.reading"), expanded=False) as status:
-        book = data.book(progress=lambda key, _f: status.update(label=tr(key)))
+        try:
+            book = data.book(progress=lambda key, _f: status.update(label=tr(key)))
+        except Exception:  # the page shows why; the box must not keep saying 「読み込んでいます…」
+            status.update(label=tr("ingest.progress.failed"), state="error")
+            raise
         status.update(label=tr("ingest.progress.done"), state="complete")
     st.session_state.read_done = src
     return book

@@ -72,15 +72,31 @@ def comparison(result: Diagnosis) -> None:
     } for row in result.comparison]), hide_index=True)
 
 
+KPI_CSS = """<style>
+.st-key-kpi_cards { flex-wrap: wrap; }
+.st-key-kpi_cards > div { flex: 1 1 calc(33.3% - 1rem); min-width: calc(33.3% - 1rem); }
+@media (max-width: 640px) {
+  .st-key-kpi_cards > div { flex: 1 1 calc(50% - .5rem); min-width: calc(50% - .5rem); }
+}
+</style>"""
+
+
 def kpi_cards(result: Diagnosis) -> None:
     st.subheader(tr("ui.result.kpi_title_data" if result.from_data else "ui.result.kpi_title"))
     cards = result.kpi_cards()
-    if not any(card["available"] for card in cards):
+    known = [card for card in cards if card["available"]]
+    unknown = [card for card in cards if not card["available"]]
+    if not known:
         st.info(tr("ui.result.kpi_none"))
-    columns = st.columns(3)
-    for i, card in enumerate(cards):
-        with columns[i % 3]:
+    # Cards flow in rows of three, two on a phone (KPI_CSS), instead of one per row.
+    st.html(KPI_CSS)
+    with st.container(horizontal=True, key="kpi_cards", gap="small"):
+        for card in known:
             st.metric(card["label"], card["value"], help=card["note"], border=True)
+    if unknown:  # one line, not a wall of 「—」 cards
+        with st.expander(tr("ui.result.kpi_unknown", n=len(unknown))):
+            for card in unknown:
+                st.markdown(f"- **{card['label']}** — {card['note']}")
 
 
 def plan_by_step(result: Diagnosis, plan: list) -> None:

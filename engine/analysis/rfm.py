@@ -16,7 +16,7 @@ segment rules read, so an editor shows only cut points that can move somebody, a
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -159,6 +159,27 @@ def definitions_note(thresholds: RFMThresholds, lang: str = "ja", *,
     new_days = min(float(new.get("recency_days_max", np.inf)), thresholds.recency_days[1])
     return t("analysis.rfm.definitions", lang, r0=r[0], r1=r[1], r2=r[2], r3=r[3],
              new_days=f"{new_days:,.0f}")
+
+
+def cut_steps(dimension: str, keep: Iterable[float] = (), *,
+              settings: Settings | None = None) -> list[float]:
+    """The values a cut point of `dimension` steps through on a slider, ascending: the bands of
+    [rfm.steps] in segments.toml (days by the week, then by the month; yen by ¥1,000, then in
+    larger steps), plus every value in `keep` (the file's own cut points and the current ones,
+    which need not fall on a step). With `keep`, the steps stop at twice its largest value, so
+    that a slider spends its length where this shop's customers are."""
+    keep = [float(v) for v in keep]
+    limit = 2 * max(keep) if keep else float("inf")
+    values: set[float] = set()
+    low = 0.0
+    for upper, step in _config(settings)["steps"][dimension]:
+        value = (low // step + 1) * step
+        while value <= min(upper, limit):
+            values.add(float(value))
+            value += step
+        low = float(upper)
+    values.update(keep)
+    return sorted(values)
 
 
 def complete_cuts(defaults: tuple[float, ...], edited: Mapping[int, float]) -> tuple[float, ...]:
