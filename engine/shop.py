@@ -295,7 +295,9 @@ class ShopAnalysis:
         """Every headline figure of the shop by its one name (engine.figures.FIGURES)."""
         from engine.figures import shop_figures
 
-        return self._part("figures", (self.params.relationship,), lambda: shop_figures(self),
+        # the dormant figure depends on the campaign assumptions that value its layers
+        return self._part("figures", (self.params.relationship, self.assumptions),
+                          lambda: shop_figures(self),
                           variants=True)
 
     # --- diagnosis and plan --------------------------------------------------------------------

@@ -17,9 +17,9 @@ def shot(page: Page, name: str, *, full_page: bool = True) -> None:
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until streamlit has finished the rerun a click or a keystroke started."""
-    page.wait_for_timeout(300)
-    expect(page.locator("[data-testid=stStatusWidget]")).to_have_count(0, timeout=15000)
+    """Wait until streamlit has finished the rerun a click or a keystroke started (the script
+    state on the app's root element: the status widget is hidden by the minimal toolbar)."""
+    wait_script_idle(page, timeout=30000)
 
 
 def wait_script_idle(page: Page, timeout: float = 60000) -> None:
