@@ -63,8 +63,13 @@ def test_workbook_with_orders_and_every_list(files: Path, capsys) -> None:
         assert t(f"report.sheet.{key}", "en") in wb.sheetnames
     lists = [n for n in wb.sheetnames if n.startswith(t("report.sheet.list", "en") + "_")]
     assert len(lists) == len(printed["lists"]) >= 2
-    header = [t(f"report.col.{c}", "en") for c in
-              ("customer_id", "R", "F", "M", "segment", "rank", "top_product")]
+    from engine.analysis.lists import id_header
+
+    # the key column says what the key is (this file keys by member ID), and every list
+    # carries the customer's last order number to find them in the shop's own system
+    header = [id_header("member_id", "en")] + [t(f"report.col.{c}", "en") for c in
+                                              ("R", "F", "M", "segment", "rank", "top_product",
+                                               "last_order_id")]
     listed = {}
     for name in lists:
         ws = wb[name]
@@ -75,7 +80,7 @@ def test_workbook_with_orders_and_every_list(files: Path, capsys) -> None:
     everyone = [r for n, rows in listed.items() if "Dormant" not in n for r in rows]
     keys = sorted(r[header[0]] for r in everyone)
     assert keys == sorted(["c1", "c2", "c3", "c4", "'=cmd|' /C calc'!A0"])  # each once, inert
-    top = {r[header[0]]: r[header[-1]] for r in everyone}
+    top = {r[header[0]]: r[header[-2]] for r in everyone}
     assert top["c1"] == "B" and top["c3"] == "C"    # most bought by quantity
     summary = wb[t("report.sheet.summary", "en")]
     assert summary["B2"].value.startswith("'=cmd")

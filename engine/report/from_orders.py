@@ -35,6 +35,7 @@ def sections(analysis: "ShopAnalysis", lang: str = "ja", lists: str = "none") ->
     """The report-input keys the shop's analysis provides (segments, ranks, dormant, lists),
     read from `analysis` (engine.shop.ShopAnalysis): the figures every screen shows."""
     from engine.analysis import cpm, ranks, rfm
+    from engine.analysis import lists as shop_lists
 
     if lists not in LIST_CHOICES:
         raise ValueError(f"lists must be one of {LIST_CHOICES}")
@@ -77,6 +78,10 @@ def sections(analysis: "ShopAnalysis", lang: str = "ja", lists: str = "none") ->
         "recency_days": table["recency_days"].to_numpy(),
         "frequency": table["frequency"].to_numpy(),
         "monetary": table["monetary"].to_numpy(),
+        # the shop's own way to find the customer (楽天: the last 注文番号), as on the page
+        "last_order_id": shop_lists.last_orders(analysis.known_orders)["last_order_id"]
+        .reindex(table.index).to_numpy(),
+        "last_order": table["last_order"].dt.date.to_numpy(),
     })
     chosen: dict[str, pd.DataFrame] = {}
     if not dormant.customers.empty:  # like the segment lists below: no empty sheet
@@ -89,7 +94,9 @@ def sections(analysis: "ShopAnalysis", lang: str = "ja", lists: str = "none") ->
             part = base.loc[scored["segment"].to_numpy() == sid].reset_index(drop=True)
             if not part.empty:
                 chosen[rfm_labels.get(sid, sid)] = part
-    out["lists"] = chosen
+    key_header = shop_lists.id_header(shop_lists.key_kind(analysis.book), lang)
+    out["lists"] = {name: frame.rename(columns={"customer_id": key_header})
+                    for name, frame in chosen.items()}
     return out
 
 
