@@ -86,9 +86,15 @@ def rfm_cut_editor(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds, key_
                 rfm.cut_label(dim, i, lang=lang()), min_value=0.0,
                 step=1.0 if dim != "monetary" else 1000.0, key=key, format="%.0f")
         cuts[dim] = rfm.complete_cuts(getattr(current, dim), edited)
+    return thresholds_or_defaults(cuts, defaults)
+
+
+def thresholds_or_defaults(cuts: dict, defaults: rfm.RFMThresholds) -> rfm.RFMThresholds:
+    """The edited cut points, or the defaults with the reason when a cut passed its neighbour
+    (the analysis page's number fields and the live page's sliders both end here)."""
     try:
         return rfm.RFMThresholds(**cuts)
-    except KarteError as exc:  # a cut moved past its neighbour
+    except KarteError as exc:
         st.error(error_text(exc))
         return defaults
 

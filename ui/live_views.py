@@ -22,6 +22,7 @@ from engine.errors import KarteError
 from engine.shop import ShopAnalysis, diagnosis_of
 from ui import analysis as cached
 from ui import charts, data
+from ui.customer_views import thresholds_or_defaults
 from ui.state import answers, lang
 from ui.text import error_text, tr, tr_md
 
@@ -162,11 +163,7 @@ def cut_sliders(current: rfm.RFMThresholds, defaults: rfm.RFMThresholds,
             edited[i] = st.select_slider(rfm.cut_label(dim, i, lang=lang()), options=options,
                                          key=key, format_func=partial(_value_text, dim))
         cuts[dim] = rfm.complete_cuts(getattr(current, dim), edited)
-    try:
-        return rfm.RFMThresholds(**cuts)
-    except KarteError as exc:  # a cut moved past its neighbour
-        st.error(error_text(exc))
-        return defaults
+    return thresholds_or_defaults(cuts, defaults)
 
 
 def segments_before_after(analysis: ShopAnalysis, presenter: bool) -> None:
