@@ -144,12 +144,20 @@ def test_every_list_download_survives_twenty_rapid_clicks(page: Page, app_url: s
     layer = page.locator("[class*=st-key-dl_dormant_]").get_by_role("button").first
     expect(layer).to_be_visible(timeout=60000)
     failures = []
-    for _ in range(20):
-        expect(layer).to_be_enabled()
-        with page.expect_download(timeout=30000) as info:
-            layer.click()
+    for i in range(20):
+        for attempt in range(2):  # as above: a download Chromium drops silently is tried again
+            expect(layer).to_be_enabled()
+            try:
+                with page.expect_download(timeout=30000) as info:
+                    layer.click()
+                break
+            except Exception as exc:
+                errors = page.locator("[data-testid=stDownloadButtonError]").all_inner_texts()
+                if bad or errors or attempt:
+                    raise AssertionError(f"layer click {i}: {bad} {errors}") from exc
+                silent += 1
         failures.append(info.value.failure())
-    assert failures == [None] * 20
+    assert failures == [None] * 20 and bad == [] and silent <= 2
 
 
 PASSPHRASE = "correct horse seminar"
